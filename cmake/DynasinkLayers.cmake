@@ -16,19 +16,21 @@ function(dynasink_layer name)
   endif()
 endfunction()
 
-# A test executable from every *_test.cc in a folder, run by ctest as one test.
-function(dynasink_test_dir name)
+# One test executable per *_test.cc file in a folder, each run by ctest as one test named
+# <prefix>_<file stem>. One file per executable keeps a broken file from blocking other tests.
+function(dynasink_test_dir prefix)
   cmake_parse_arguments(T "" "DIR;LABEL;TIMEOUT" "DEPS" ${ARGN})
   file(GLOB _srcs CONFIGURE_DEPENDS ${T_DIR}/*_test.cc)
-  if(NOT _srcs)
-    return()
-  endif()
-  add_executable(${name} ${_srcs})
-  target_link_libraries(${name} PRIVATE ${T_DEPS} ds_testsupport GTest::gtest GTest::gmock GTest::gtest_main)
-  add_test(NAME ${name} COMMAND ${name})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 600)
   endif()
-  set_tests_properties(${name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "DYNASINK_SOURCE_DIR=${CMAKE_SOURCE_DIR};DYNASINK_BINARY_DIR=${CMAKE_BINARY_DIR}")
+  foreach(src ${_srcs})
+    get_filename_component(_stem ${src} NAME_WE)
+    set(_name ${prefix}_${_stem})
+    add_executable(${_name} ${src})
+    target_link_libraries(${_name} PRIVATE ${T_DEPS} ds_testsupport GTest::gtest GTest::gmock GTest::gtest_main)
+    add_test(NAME ${_name} COMMAND ${_name})
+    set_tests_properties(${_name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${T_TIMEOUT}
+      ENVIRONMENT "DYNASINK_SOURCE_DIR=${CMAKE_SOURCE_DIR};DYNASINK_BINARY_DIR=${CMAKE_BINARY_DIR}")
+  endforeach()
 endfunction()
