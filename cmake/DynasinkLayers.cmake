@@ -2,8 +2,12 @@
 # layer needs no CMake edit; the dependency list is the layer graph, and scripts/check-layers keeps
 # the #include graph honest against it.
 function(dynasink_layer name)
-  cmake_parse_arguments(L "" "DIR" "DEPS" ${ARGN})
-  file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${L_DIR}/*.cc)
+  cmake_parse_arguments(L "" "" "DIR;DEPS" ${ARGN})
+  set(_srcs)
+  foreach(d ${L_DIR})
+    file(GLOB _d CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${d}/*.cc)
+    list(APPEND _srcs ${_d})
+  endforeach()
   list(FILTER _srcs EXCLUDE REGEX "/main\\.cc$")
   if(_srcs)
     add_library(${name} STATIC ${_srcs})

@@ -19,14 +19,14 @@ namespace dynasink::types {
 enum class TypeId : uint8_t {
   kUnknown = 0,  // the type of an untyped literal ('abc', NULL) before binding resolves it
   kBoolean,
-  kInt16,        // smallint
-  kInt32,        // integer
-  kInt64,        // bigint
-  kSerial,       // serial: 64-bit, generated when not given; stored like bigint
-  kDecimal,      // numeric: exact, arbitrary precision, NaN and +-Infinity
-  kFloat32,      // real
-  kFloat64,      // double precision
-  kVarchar,      // character varying, alias text
+  kInt16,    // smallint
+  kInt32,    // integer
+  kInt64,    // bigint
+  kSerial,   // serial: 64-bit, generated when not given; stored like bigint
+  kDecimal,  // numeric: exact, arbitrary precision, NaN and +-Infinity
+  kFloat32,  // real
+  kFloat64,  // double precision
+  kVarchar,  // character varying, alias text
   kBytea,
   kDate,
   kTime,         // time without time zone
@@ -35,7 +35,7 @@ enum class TypeId : uint8_t {
   kInterval,
   kJsonb,
   kStruct,
-  kList,         // array
+  kList,  // array
 };
 
 class DataType;

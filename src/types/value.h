@@ -112,7 +112,9 @@ class Value {
   const std::vector<Value>& as_list() const;
 
   template <typename T>
-  bool holds() const { return std::holds_alternative<T>(rep_); }
+  bool holds() const {
+    return std::holds_alternative<T>(rep_);
+  }
 
   // Any integer representation widened to int64 (bool excluded). Bug if not an integer.
   int64_t as_integer() const;
@@ -136,9 +138,9 @@ class Value {
   std::string DebugString() const;
 
  private:
-  using Rep = std::variant<std::monostate, bool, int16_t, int32_t, int64_t, Decimal, float,
-                           double, std::string, Bytes, Date, Time, Timestamp, Timestamptz,
-                           Interval, Jsonb, StructValue, ListValue>;
+  using Rep = std::variant<std::monostate, bool, int16_t, int32_t, int64_t, Decimal, float, double,
+                           std::string, Bytes, Date, Time, Timestamp, Timestamptz, Interval, Jsonb,
+                           StructValue, ListValue>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
