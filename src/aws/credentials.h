@@ -18,10 +18,10 @@ namespace dynasink::aws {
 using Clock = std::chrono::system_clock;
 
 struct Credentials {
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;                    // empty for long-term keys
-  std::optional<Clock::time_point> expiration;  // none for long-term keys
+  std::string access_key_id{};
+  std::string secret_access_key{};
+  std::string session_token{};                    // empty for long-term keys
+  std::optional<Clock::time_point> expiration{};  // none for long-term keys
 
   // True when the credentials expire within `margin` of `now`.
   bool ExpiresWithin(std::chrono::seconds margin, Clock::time_point now = Clock::now()) const {
@@ -33,10 +33,18 @@ class CredentialsProvider {
  public:
   virtual ~CredentialsProvider() = default;
   // Current credentials, refreshed when they expire within a few minutes. Errors name the
-  // provider and the fix (e.g. "profile 'x' not found in ~/.aws/config").
+  // provider and the fix (e.g. "profile 'x' not found in ~/.aws/config"). Cheap when the cached
+  // credentials are fresh (a lock and a copy), but a refresh may block on STS, instance metadata
+  // or a credential_process for seconds: call it where blocking is allowed, never from an
+  // HttpClient callback.
   virtual Result<Credentials> GetCredentials() = 0;
-  // Short name for messages: "static", "environment", "profile:x", "assume-role", ...
+  // Short name for messages: "static", "environment", "profile 'x'", "web identity",
+  // "container", "instance metadata", "assume-role <arn> with <source>", "default chain".
   virtual std::string Name() const = 0;
 };
+
+// Registers the secret access key and session token with common/redact.h, so that no later log
+// line or error message can show them. Every provider calls this for what it loads.
+void RegisterSecrets(const Credentials& credentials);
 
 }  // namespace dynasink::aws
