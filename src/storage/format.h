@@ -1,0 +1,124 @@
+// The on-disk layout of the storage layer: column families, key and value encodings.
+//
+// Everything dynasink keeps lives in one RocksDB database with five column families. Integers in
+// keys are big-endian so that byte order is numeric order; integers in values are little-endian.
+//
+//   default    system records
+//                "sys/format"            -> fixed32 format version (kFormatVersion)
+//                "sys/last_seq"          -> fixed64 last change-log sequence number assigned by a
+//                                           durable commit; written in every commit group that
+//                                           assigns sequence numbers, read on open
+//                "ctr/" table:4 counter:4 -> fixed64 highest id allocated by a committed write
+//   rows       table:4 pk               -> encoded row (opaque to storage)
+//   changelog  table:4 seq:8            -> op:1 commit_time_us:8 row (the full encoded row)
+//   meta       caller key               -> caller value (the catalog's keyspace)
+//   cursors    cursor:8                 -> table:4 acked_seq:8
+//
+// A table's rows are contiguous and ordered by the caller's primary-key bytes (the types layer
+// supplies an order-preserving key encoding). A table's change log is contiguous and ordered by
+// sequence number, so a reader is one forward scan and truncation is one range deletion.
+//
+// This header is internal to src/storage; other layers use storage.h.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "storage/change_op.h"
+
+namespace dynasink::storage::format {
+
+inline constexpr uint32_t kFormatVersion = 1;
+
+inline constexpr const char* kSystemCf = "default";
+inline constexpr const char* kRowsCf = "rows";
+inline constexpr const char* kChangeLogCf = "changelog";
+inline constexpr const char* kMetaCf = "meta";
+inline constexpr const char* kCursorsCf = "cursors";
+
+inline constexpr std::string_view kFormatKey = "sys/format";
+inline constexpr std::string_view kLastSeqKey = "sys/last_seq";
+inline constexpr std::string_view kCounterPrefix = "ctr/";
+
+inline constexpr size_t kTablePrefixSize = 4;
+inline constexpr size_t kLogKeySize = 12;
+inline constexpr size_t kCursorKeySize = 8;
+inline constexpr size_t kCursorValueSize = 12;
+// op byte + commit time.
+inline constexpr size_t kLogValueHeaderSize = 9;
+
+inline void PutBigEndian32(char* dst, uint32_t v) {
+  dst[0] = static_cast<char>(v >> 24);
+  dst[1] = static_cast<char>(v >> 16);
+  dst[2] = static_cast<char>(v >> 8);
+  dst[3] = static_cast<char>(v);
+}
+inline void PutBigEndian64(char* dst, uint64_t v) {
+  PutBigEndian32(dst, static_cast<uint32_t>(v >> 32));
+  PutBigEndian32(dst + 4, static_cast<uint32_t>(v));
+}
+inline uint32_t GetBigEndian32(const char* src) {
+  const auto* p = reinterpret_cast<const unsigned char*>(src);
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+inline uint64_t GetBigEndian64(const char* src) {
+  return (uint64_t{GetBigEndian32(src)} << 32) | GetBigEndian32(src + 4);
+}
+inline void PutLittleEndian64(char* dst, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    dst[i] = static_cast<char>(v >> (8 * i));
+}
+inline uint64_t GetLittleEndian64(const char* src) {
+  const auto* p = reinterpret_cast<const unsigned char*>(src);
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+// rows and changelog keys start with the table id.
+inline void EncodeTablePrefix(char* dst, uint32_t table) {
+  PutBigEndian32(dst, table);
+}
+std::string TablePrefix(uint32_t table);
+// The prefix of the next table: an exclusive upper bound for every key of `table` in rows and
+// changelog. Table ids are below kInvalidTable, so table + 1 never wraps.
+std::string TableUpperBound(uint32_t table);
+
+// changelog key: table:4 seq:8.
+inline void EncodeLogKey(char* dst, uint32_t table, uint64_t seq) {
+  PutBigEndian32(dst, table);
+  PutBigEndian64(dst + 4, seq);
+}
+std::string LogKey(uint32_t table, uint64_t seq);
+// Splits a changelog key; Corruption if it is not 12 bytes.
+Status DecodeLogKey(std::string_view key, uint32_t* table, uint64_t* seq);
+
+// changelog value header: op:1 commit_time_us:8 (little-endian), followed by the row bytes.
+inline void EncodeLogValueHeader(char* dst, ChangeOp op, int64_t commit_time_us) {
+  dst[0] = static_cast<char>(op);
+  PutLittleEndian64(dst + 1, static_cast<uint64_t>(commit_time_us));
+}
+// Corruption on a short value or an unknown op.
+Status DecodeLogValue(std::string_view value, ChangeOp* op, int64_t* commit_time_us,
+                      std::string_view* row);
+
+// cursors: key cursor:8, value table:4 acked_seq:8.
+std::string CursorKey(uint64_t cursor);
+std::string CursorValue(uint32_t table, uint64_t acked_seq);
+Status DecodeCursor(std::string_view key, std::string_view value, uint64_t* cursor, uint32_t* table,
+                    uint64_t* acked_seq);
+
+// default CF counter key: "ctr/" table:4 counter:4; value fixed64 little-endian.
+std::string CounterKey(uint32_t table, uint32_t counter);
+std::string CounterTablePrefix(uint32_t table);
+std::string CounterTableUpperBound(uint32_t table);
+Status DecodeCounterKey(std::string_view key, uint32_t* table, uint32_t* counter);
+
+std::string Fixed64Value(uint64_t v);
+Status DecodeFixed64Value(std::string_view value, uint64_t* v);
+
+}  // namespace dynasink::storage::format

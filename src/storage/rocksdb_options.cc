@@ -1,0 +1,100 @@
+// RocksDB configuration. The choices, and why:
+//  - Durability: WAL on, automatic WAL flush (manual_wal_flush off), every statement written with
+//    sync=true by the group-commit leader; point-in-time recovery, so a torn tail write (a crash
+//    mid-append) is dropped whole and never replayed in part.
+//  - Memory: bounded memtables (per column family and in total, via a WriteBufferManager) and
+//    one bounded block cache that also holds index and filter blocks, so neither a big table nor
+//    a long change-log backlog grows RSS.
+//  - Write speed: the leader is RocksDB's only regular writer, so memtable inserts are not
+//    concurrent; the skiplist then reuses the position of the previous insert, which makes the
+//    mostly-ascending keys of a batch (log seqs always, hidden row ids and serials too) cheap.
+//    memtable_insert_with_hint_prefix_extractor would be the explicit form of this, but RocksDB
+//    7.8 shares those hints between the point and the range-tombstone memtables, and we use
+//    DeleteRange (truncation, DROP TABLE) on the same column families: it must stay off.
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <algorithm>
+
+#include "storage/format.h"
+#include "storage/storage_impl.h"
+
+namespace dynasink::storage {
+
+namespace {
+
+bool Supported(rocksdb::CompressionType type) {
+  const auto supported = rocksdb::GetSupportedCompressions();
+  return std::find(supported.begin(), supported.end(), type) != supported.end();
+}
+
+rocksdb::ColumnFamilyOptions BaseCf(const StorageOptions& options,
+                                    const std::shared_ptr<rocksdb::Cache>& cache, bool big,
+                                    bool bloom) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.block_size = 16 * 1024;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.format_version = 5;
+  if (bloom) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  cf.level_compaction_dynamic_level_bytes = true;
+  if (big) {
+    cf.write_buffer_size = options.memtable_bytes;
+    cf.max_write_buffer_number = 3;
+    cf.target_file_size_base = 64 << 20;
+    cf.max_bytes_for_level_base = 256 << 20;
+  } else {
+    // meta, cursors, system: a few KB that change rarely.
+    cf.write_buffer_size = 4 << 20;
+    cf.max_write_buffer_number = 2;
+  }
+  // The first levels are rewritten soon anyway; compress only what stays.
+  const bool lz4 = Supported(rocksdb::kLZ4Compression);
+  cf.compression_per_level.assign(7, rocksdb::kNoCompression);
+  for (size_t i = 2; i < cf.compression_per_level.size(); ++i) {
+    cf.compression_per_level[i] = lz4 ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  }
+  return cf;
+}
+
+}  // namespace
+
+void BuildRocksOptions(const StorageOptions& options, rocksdb::DBOptions* db,
+                       std::vector<rocksdb::ColumnFamilyDescriptor>* column_families) {
+  db->create_if_missing = options.create_if_missing;
+  db->create_missing_column_families = true;
+  db->manual_wal_flush = false;
+  db->wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // Old WAL files are kept until every column family flushed past them; the small column
+  // families would otherwise pin WALs for a long time.
+  db->max_total_wal_size = 256 << 20;
+  db->max_background_jobs = std::max(1, options.background_jobs);
+  db->bytes_per_sync = 1 << 20;
+  db->max_open_files = 1024;
+  db->allow_concurrent_memtable_write = false;
+  db->avoid_unnecessary_blocking_io = true;
+  db->write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.total_memtable_bytes);
+  db->info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db->keep_log_file_num = 3;
+  db->max_log_file_size = 8 << 20;
+  db->stats_dump_period_sec = 0;
+  db->stats_persist_period_sec = 0;
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  column_families->clear();
+  column_families->emplace_back(format::kSystemCf, BaseCf(options, cache, false, false));
+  column_families->emplace_back(format::kRowsCf, BaseCf(options, cache, true, true));
+  column_families->emplace_back(format::kChangeLogCf, BaseCf(options, cache, true, false));
+  column_families->emplace_back(format::kMetaCf, BaseCf(options, cache, false, false));
+  column_families->emplace_back(format::kCursorsCf, BaseCf(options, cache, false, false));
+}
+
+}  // namespace dynasink::storage
