@@ -1,0 +1,66 @@
+// KeyIndex: the per-key state of a sink's buffered changes, for O(1) dedup and the "never two
+// changes for one key in flight" rule.
+//
+// A slot exists while its key has a change in flight or waiting. `ref` points at a live change
+// whose buffer holds the key (the one in flight, else the waiting one), so the index stores no
+// key bytes of its own; `pending` is the latest change not yet sent (last write wins: a newer one
+// replaces it), and `in_flight` says whether a call for this key is outstanding.
+//
+// Open addressing with linear probing on the change's precomputed hash, and backward-shift
+// deletion (no tombstones), so lookups stay short however many keys come and go. Slot pointers
+// are valid until the next Insert() or Erase(). Not thread-safe: the sink's worker owns it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "connector/dynamodb/encoded_change.h"
+
+namespace dynasink::connector::dynamodb {
+
+struct KeySlot {
+  uint64_t hash = 0;
+  EncodedChange* ref = nullptr;  // null: the slot is empty
+  EncodedChange* pending = nullptr;
+  bool in_flight = false;
+};
+
+class KeyIndex {
+ public:
+  KeyIndex() { Rehash(64); }
+
+  // The slot of the key of `change` (same hash and key bytes), or null.
+  KeySlot* Find(const EncodedChange& change) { return Find(change.key_hash, change.key()); }
+  KeySlot* Find(uint64_t hash, std::string_view key);
+  // Adds a slot for the key of `change`, which must be absent; ref = pending = change.
+  KeySlot* Insert(EncodedChange* change);
+  // Removes `slot` (from Find() or Insert(), with no Insert() or Erase() since).
+  void Erase(KeySlot* slot);
+
+  size_t size() const { return size_; }
+
+  // Calls fn(KeySlot&) for every slot in use (no Insert() or Erase() meanwhile).
+  template <typename Fn>
+  void ForEach(Fn fn) {
+    for (KeySlot& s : slots_) {
+      if (s.ref != nullptr) fn(s);
+    }
+  }
+  // Forgets every key.
+  void Clear() {
+    slots_.assign(64, KeySlot{});
+    mask_ = 63;
+    size_ = 0;
+  }
+
+ private:
+  void Rehash(size_t capacity);
+
+  std::vector<KeySlot> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace dynasink::connector::dynamodb
