@@ -162,7 +162,10 @@ Result<std::vector<SelectItem>> Parser::ParseSelectItems() {
   do {
     SelectItem item;
     if (Peek().Is(TokenKind::kStar)) {
+      // A bare * takes no alias (PostgreSQL's grammar): `SELECT * FORM t` fails at FORM.
       item.expr = std::make_unique<StarExpr>(Next().offset);
+      items.push_back(std::move(item));
+      continue;
     } else {
       DS_ASSIGN_OR_RETURN(item.expr, ParseExpr());
     }

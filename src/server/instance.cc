@@ -1,0 +1,37 @@
+#include "server/instance.h"
+
+#include <filesystem>
+
+#include "common/logging.h"
+
+namespace dynasink::server {
+
+Result<std::unique_ptr<Instance>> Instance::Open(InstanceOptions options) {
+  if (options.data_dir.empty()) return Status::InvalidArgument("--data-dir is required");
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Status::IOError("cannot create data directory " + options.data_dir + ": " + ec.message());
+  }
+  std::unique_ptr<Instance> instance(new Instance());
+  options.storage.path = options.data_dir + "/db";
+  DS_ASSIGN_OR_RETURN(instance->storage_, storage::Storage::Open(options.storage));
+  DS_ASSIGN_OR_RETURN(instance->catalog_, catalog::Catalog::Open(instance->storage_.get()));
+  instance->engine_ =
+      std::make_unique<sql::Engine>(instance->storage_.get(), instance->catalog_.get());
+  return instance;
+}
+
+Instance::~Instance() { Close(); }
+
+void Instance::Close() {
+  engine_.reset();
+  catalog_.reset();
+  if (storage_ != nullptr) {
+    storage_->Shutdown();
+    storage_.reset();
+    DS_LOG_INFO("server", "database closed");
+  }
+}
+
+}  // namespace dynasink::server
