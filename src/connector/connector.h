@@ -69,6 +69,11 @@ class SinkConnector {
                               std::vector<std::string>* notices) const = 0;
   // Checks the options against the sink's columns. No I/O.
   virtual Status CheckSchema(const SinkOptionList& options, const SinkSchema& schema) const = 0;
+  // The sink columns that form the destination's key (indexes into `schema`, in key order):
+  // the runtime compares them to the upstream key to decide whether several upstream rows can
+  // map to one destination item. Errors as CheckSchema.
+  virtual Result<std::vector<int>> KeyColumns(const SinkOptionList& options,
+                                              const SinkSchema& schema) const = 0;
   // Validates the destination when context.validate, then starts a sink.
   virtual Result<std::unique_ptr<Sink>> Open(const SinkOptionList& options,
                                              SinkContext context) const = 0;

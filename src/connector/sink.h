@@ -94,6 +94,9 @@ struct SinkRejection {
   uint64_t seq = 0;  // the change's sequence number
   ChangeOp op = ChangeOp::kUpsert;
   std::string key;     // the key as text: `year=2020, title='The Emoji Movie'`
+  // The key in the destination's JSON form (DynamoDB: {"year":{"N":"2020"},...}); for a value
+  // that breaks a rule it holds the key attributes as they would have been sent.
+  std::string key_json;
   std::string item;    // the item (or the key, for a delete) in the destination's JSON form
   std::string column;  // the offending column when one is known, else empty
   // Why: the sink, the key, the column, the value and the rule, or the destination's own message.

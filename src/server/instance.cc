@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/logging.h"
+#include "sql/sink_statements.h"
 
 namespace dynasink::server {
 
@@ -19,12 +20,23 @@ Result<std::unique_ptr<Instance>> Instance::Open(InstanceOptions options) {
   DS_ASSIGN_OR_RETURN(instance->catalog_, catalog::Catalog::Open(instance->storage_.get()));
   instance->engine_ =
       std::make_unique<sql::Engine>(instance->storage_.get(), instance->catalog_.get());
+  catalog::Catalog* catalog = instance->catalog_.get();
+  DS_ASSIGN_OR_RETURN(
+      instance->sinks_,
+      stream::SinkManager::Open(instance->storage_.get(), catalog,
+                                [catalog](const catalog::SinkDefinition& def) {
+                                  return sql::MakeSinkProgram(*catalog, def);
+                                }));
+  sql::RegisterSinkStatements(instance->engine_.get(), instance->sinks_.get());
   return instance;
 }
 
 Instance::~Instance() { Close(); }
 
 void Instance::Close() {
+  // The sinks stop first (their cursors persisted), while storage is still open.
+  if (engine_ != nullptr) engine_->SetFlushHook(nullptr);
+  sinks_.reset();
   engine_.reset();
   catalog_.reset();
   if (storage_ != nullptr) {

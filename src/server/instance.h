@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "sql/engine.h"
 #include "storage/storage.h"
+#include "stream/sink_manager.h"
 
 namespace dynasink::server {
 
@@ -35,6 +36,7 @@ class Instance {
   storage::Storage& storage() { return *storage_; }
   catalog::Catalog& catalog() { return *catalog_; }
   sql::Engine& engine() { return *engine_; }
+  stream::SinkManager& sinks() { return *sinks_; }
 
   // Stops everything in reverse order of Open. Idempotent.
   void Close();
@@ -44,6 +46,7 @@ class Instance {
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<sql::Engine> engine_;
+  std::unique_ptr<stream::SinkManager> sinks_;
 };
 
 }  // namespace dynasink::server

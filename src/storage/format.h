@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/coding.h"
 #include "common/status.h"
 #include "storage/change_op.h"
 
@@ -50,23 +51,10 @@ inline constexpr size_t kCursorValueSize = 12;
 // op byte + commit time.
 inline constexpr size_t kLogValueHeaderSize = 9;
 
-inline void PutBigEndian32(char* dst, uint32_t v) {
-  dst[0] = static_cast<char>(v >> 24);
-  dst[1] = static_cast<char>(v >> 16);
-  dst[2] = static_cast<char>(v >> 8);
-  dst[3] = static_cast<char>(v);
-}
-inline void PutBigEndian64(char* dst, uint64_t v) {
-  PutBigEndian32(dst, static_cast<uint32_t>(v >> 32));
-  PutBigEndian32(dst + 4, static_cast<uint32_t>(v));
-}
-inline uint32_t GetBigEndian32(const char* src) {
-  const auto* p = reinterpret_cast<const unsigned char*>(src);
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-inline uint64_t GetBigEndian64(const char* src) {
-  return (uint64_t{GetBigEndian32(src)} << 32) | GetBigEndian32(src + 4);
-}
+using ::dynasink::GetBigEndian32;
+using ::dynasink::GetBigEndian64;
+using ::dynasink::PutBigEndian32;
+using ::dynasink::PutBigEndian64;
 inline void PutLittleEndian64(char* dst, uint64_t v) {
   for (int i = 0; i < 8; ++i)
     dst[i] = static_cast<char>(v >> (8 * i));

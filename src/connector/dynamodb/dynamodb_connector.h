@@ -14,6 +14,8 @@ class DynamoDbConnector final : public SinkConnector {
   Status CheckOptions(const SinkOptionList& options,
                       std::vector<std::string>* notices) const override;
   Status CheckSchema(const SinkOptionList& options, const SinkSchema& schema) const override;
+  Result<std::vector<int>> KeyColumns(const SinkOptionList& options,
+                                      const SinkSchema& schema) const override;
   Result<std::unique_ptr<Sink>> Open(const SinkOptionList& options,
                                      SinkContext context) const override;
 };

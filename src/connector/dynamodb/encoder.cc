@@ -425,6 +425,7 @@ bool ItemEncoder::Encode(ChangeOp op, const types::Row& row, EncodedChange* out)
     r->op = op;
     r->key = KeyTextOfRow(row);
     r->item = std::string(ItemJsonOf(out->json()));
+    r->key_json = KeyJsonOfItemJson(r->item);
     r->error_type = "InvalidValue";
     if (st.failed_column >= 0) {
       const Column& c = columns_[st.failed_column];
@@ -444,6 +445,19 @@ bool ItemEncoder::Encode(ChangeOp op, const types::Row& row, EncodedChange* out)
   }
 
   return true;
+}
+
+std::string ItemEncoder::KeyJsonOfItemJson(std::string_view item_json) const {
+  auto item = aws::ParseItemJson(item_json);
+  if (!item.ok()) return std::string(item_json);
+  aws::Item key;
+  for (const std::string& name : key_names_) {
+    if (const aws::AttributeValue* v = item->Find(name)) key.Append(name, *v);
+  }
+  aws::JsonBuffer buffer;
+  aws::JsonWriter writer(buffer);
+  aws::WriteItem(writer, key);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 bool ItemEncoder::CanonicalKeyOf(const aws::Item& item, std::string* out) const {

@@ -60,6 +60,9 @@ class ItemEncoder {
   std::string KeyTextOfItem(const aws::Item& item) const;
   // The key of a row as text, in the same form.
   std::string KeyTextOfRow(const types::Row& row) const;
+  // The key attributes of an item (or key) in DynamoDB's JSON form, for the error table;
+  // `item_json` itself when it cannot be parsed.
+  std::string KeyJsonOfItemJson(std::string_view item_json) const;
 
   // The key attribute names, in primary_key order.
   const std::vector<std::string>& key_names() const { return key_names_; }

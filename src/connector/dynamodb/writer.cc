@@ -402,6 +402,7 @@ void Writer::RejectAfterSend(EncodedChange* change, const aws::DynamoDbError& er
   r->item = std::string(ItemJsonOf(change->json()));
   auto item = aws::ParseItemJson(r->item);
   r->key = item.ok() ? encoder_.KeyTextOfItem(*item) : std::string("?");
+  r->key_json = encoder_.KeyJsonOfItemJson(r->item);
   r->error_type =
       error.type.empty() ? std::string(aws::DynamoDbErrorKindName(error.kind)) : error.type;
   r->reason = fmt::format("sink {}: DynamoDB table {} refused the {} of key ({}): {}: {}",
