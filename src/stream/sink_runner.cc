@@ -44,7 +44,44 @@ SinkRunner::SinkRunner(storage::Storage* storage, ErrorTable* errors, RunnerConf
   acked_base_ = config_.state.changes_acked;
 }
 
-SinkRunner::~SinkRunner() { Stop(); }
+SinkRunner::~SinkRunner() {
+  Stop();
+  RemoveGauges();
+}
+
+void SinkRunner::RegisterGauges() {
+  metrics::Registry* registry =
+      config_.metrics != nullptr ? config_.metrics : &metrics::Registry::Default();
+  gauges_.registry = registry;
+  const std::string& name = config_.def->name;
+  for (const char* state : {"backfilling", "running", "retrying", "paused"}) {
+    gauges_.states.emplace_back(
+        state, registry->AddGauge("dynasink_sink_state",
+                                  "1 for the sink's current state, 0 for the others",
+                                  {{"sink", name}, {"state", state}}));
+  }
+  gauges_.backfill_total = registry->AddGauge(
+      "dynasink_sink_backfill_rows_total", "rows the sink's backfill sends", {{"sink", name}});
+  gauges_.backfill_done = registry->AddGauge(
+      "dynasink_sink_backfill_rows_done", "backfilled rows acknowledged", {{"sink", name}});
+}
+
+void SinkRunner::UpdateGauges(const RunnerStatus& status) {
+  if (gauges_.registry == nullptr) return;
+  for (auto& [state, gauge] : gauges_.states)
+    gauge->Set(state == status.state ? 1 : 0);
+  gauges_.backfill_total->Set(static_cast<double>(status.backfill_rows_total.value_or(0)));
+  gauges_.backfill_done->Set(static_cast<double>(status.backfill_rows_done));
+}
+
+void SinkRunner::RemoveGauges() {
+  if (gauges_.registry == nullptr) return;
+  for (auto& [state, gauge] : gauges_.states)
+    gauges_.registry->Remove(gauge.get());
+  gauges_.registry->Remove(gauges_.backfill_total.get());
+  gauges_.registry->Remove(gauges_.backfill_done.get());
+  gauges_ = {};
+}
 
 Status SinkRunner::Start() {
   const catalog::SinkDefinition& def = *config_.def;
@@ -72,7 +109,11 @@ Status SinkRunner::Start() {
   context.validate = false;
   DS_ASSIGN_OR_RETURN(sink_, config_.connector->Open(config_.connector_options, std::move(context)));
   if (state_.paused_by_user) sink_->Pause(UserPauseReason());
+  // The total is known before CREATE SINK returns, so the status view shows progress at once.
+  if (state_.backfill_pending) DS_RETURN_IF_ERROR(CountBackfillRows());
   reader_ = std::make_unique<storage::ChangeLogReader>(*storage_, config_.table->id, cursor_);
+  RegisterGauges();
+  UpdateGauges(GetStatus());
   thread_ = std::thread([this] { Run(); });
   return Status::OK();
 }
@@ -109,24 +150,28 @@ void SinkRunner::Run() {
   if (!stopping_) Tail();
 }
 
-Status SinkRunner::Backfill() {
-  std::shared_ptr<const storage::Snapshot> snapshot = std::move(config_.snapshot);
+Status SinkRunner::CountBackfillRows() {
   // After a restart mid-backfill the original snapshot is gone: a newer one works too, since
   // the log from backfill_seq on is replayed after it (see the header).
+  if (config_.snapshot == nullptr) config_.snapshot = storage_->GetSnapshot(/*exact=*/true);
+  uint64_t total = 0;
+  std::unique_ptr<storage::RowIterator> it =
+      storage_->NewRowIterator(config_.table->id, {}, config_.snapshot.get());
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    ++total;
+  DS_RETURN_IF_ERROR(it->status());
+  std::lock_guard<std::mutex> lock(mu_);
+  backfill_total_ = total;
+  backfill_done_rows_ = 0;
+  return Status::OK();
+}
+
+Status SinkRunner::Backfill() {
+  if (!backfill_total_.has_value()) DS_RETURN_IF_ERROR(CountBackfillRows());
+  std::shared_ptr<const storage::Snapshot> snapshot = std::move(config_.snapshot);
   if (snapshot == nullptr) snapshot = storage_->GetSnapshot(/*exact=*/true);
   const uint32_t table = config_.table->id;
-  uint64_t total = 0;
-  {
-    std::unique_ptr<storage::RowIterator> it = storage_->NewRowIterator(table, {}, snapshot.get());
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      ++total;
-    DS_RETURN_IF_ERROR(it->status());
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    backfill_total_ = total;
-    backfill_done_rows_ = 0;
-  }
+  const uint64_t total = *backfill_total_;
   DS_LOG_INFO("stream", "sink {}: backfilling {} rows of table {}", config_.def->name, total,
               config_.table->name);
   const uint64_t seq = state_.backfill_seq;
@@ -218,6 +263,7 @@ void SinkRunner::Tail() {
     cv_.notify_all();
     AdvanceCursor(/*sync=*/false);
     UpdateLagAndRate();
+    PublishStatus();
   }
 }
 
@@ -451,6 +497,8 @@ void SinkRunner::UpdateLagAndRate() {
   sink_->metrics().SetLag(lag_changes_, lag_seconds_);
 }
 
+void SinkRunner::PublishStatus() { UpdateGauges(GetStatus()); }
+
 bool SinkRunner::FlushedThrough(uint64_t seq) {
   uint64_t acked = sink_->AckedThrough();
   std::lock_guard<std::mutex> lock(mu_);
@@ -568,8 +616,12 @@ RunnerStatus SinkRunner::GetStatus() const {
         state_.backfill_pending ? std::min(sent, backfill_done_rows_) : *backfill_total_;
   }
   out.acked_seq = cursor_;
-  out.lag_changes = lag_changes_;
-  out.lag_seconds = lag_seconds_;
+  // Computed now rather than at the runner's last pass, so that a caught-up sink shows 0 at
+  // once (FLUSH can return before the runner's next pass).
+  const uint64_t last = storage_->TableLastSeq(config_.table->id);
+  out.lag_changes = st.buffered_changes + (last > read_through_ ? last - read_through_ : 0);
+  if (out.lag_changes == 0) out.lag_seconds = 0;
+  if (out.lag_changes != 0) out.lag_seconds = lag_seconds_;
   out.rows_per_second = rows_per_second_;
   out.last_error = !st.last_error.empty() ? st.last_error : last_error_;
   return out;

@@ -117,6 +117,7 @@ class SinkRunner {
   };
 
   void Run();
+  Status CountBackfillRows();
   Status Backfill();
   void Tail();
   void CheckBackfillDone();
@@ -132,6 +133,7 @@ class SinkRunner {
                         const Status& error);
   void AdvanceCursor(bool sync);
   void UpdateLagAndRate();
+  void PublishStatus();
   bool FlushedThrough(uint64_t seq);
   bool KeysDiffer(const types::Row& a, const types::Row& b) const;
   Result<std::string> DestKey(const types::Row& out) const;
@@ -178,6 +180,19 @@ class SinkRunner {
   double lag_seconds_ = 0;
   uint64_t lag_changes_ = 0;
   double rows_per_second_ = 0;
+
+  // dynasink_sink_state{state=...} (1 for the current state) and
+  // dynasink_sink_backfill_rows_total / _done.
+  struct StateGauges {
+    metrics::Registry* registry = nullptr;
+    std::vector<std::pair<std::string, std::shared_ptr<metrics::Gauge>>> states;
+    std::shared_ptr<metrics::Gauge> backfill_total;
+    std::shared_ptr<metrics::Gauge> backfill_done;
+  };
+  StateGauges gauges_;
+  void RegisterGauges();
+  void UpdateGauges(const RunnerStatus& status);
+  void RemoveGauges();
 };
 
 }  // namespace dynasink::stream

@@ -105,8 +105,8 @@ TEST_F(SinkFaultsTest, FaultsEndEqualAndCountersShowTheRetries) {
             static_cast<double>(c.unprocessed_items));
   EXPECT_GE(value("dynasink_sink_call_errors_total", {{"error", "InternalServerError"}}),
             static_cast<double>(c.server_errors));
-  EXPECT_GT(value("dynasink_sink_call_errors_total", {{"error", "Network"}}), 0);
-  // Dropped connections may also be retried inside libcurl; the other faults all cost a retry.
+  // Dropped connections are retried inside the DynamoDB client (and libcurl) and may never
+  // reach the sink's error counters; the other faults all cost the sink a retry.
   EXPECT_GE(value("dynasink_sink_retries_total"),
             static_cast<double>(c.unprocessed_calls + c.throttles + c.server_errors));
   EXPECT_GT(value("dynasink_sink_batches_total"), 0);
