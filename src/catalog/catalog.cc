@@ -110,45 +110,45 @@ bool Catalog::NameTaken(const State& state, std::string_view name) const {
          state.sinks.find(name) != state.sinks.end();
 }
 
+namespace {
+
+// The definition under `key` in one of the catalog's maps, or null.
+template <typename Map, typename Key>
+typename Map::mapped_type FindIn(const Map& map, const Key& key) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : it->second;
+}
+
+// Every definition of a map, in its order.
+template <typename Map>
+std::vector<typename Map::mapped_type> ValuesOf(const Map& map) {
+  std::vector<typename Map::mapped_type> out;
+  out.reserve(map.size());
+  for (const auto& [key, def] : map) out.push_back(def);
+  return out;
+}
+
+}  // namespace
+
 TableDefPtr Catalog::FindTable(std::string_view name) const {
-  auto state = Current();
-  auto it = state->tables.find(name);
-  return it == state->tables.end() ? nullptr : it->second;
+  return FindIn(Current()->tables, name);
 }
 
 TableDefPtr Catalog::FindTableById(uint32_t id) const {
-  auto state = Current();
-  auto it = state->tables_by_id.find(id);
-  return it == state->tables_by_id.end() ? nullptr : it->second;
+  return FindIn(Current()->tables_by_id, id);
 }
 
-std::vector<TableDefPtr> Catalog::ListTables() const {
-  auto state = Current();
-  std::vector<TableDefPtr> out;
-  out.reserve(state->tables.size());
-  for (const auto& [name, def] : state->tables) out.push_back(def);
-  return out;
-}
+std::vector<TableDefPtr> Catalog::ListTables() const { return ValuesOf(Current()->tables); }
 
 SinkDefPtr Catalog::FindSink(std::string_view name) const {
-  auto state = Current();
-  auto it = state->sinks.find(name);
-  return it == state->sinks.end() ? nullptr : it->second;
+  return FindIn(Current()->sinks, name);
 }
 
 SinkDefPtr Catalog::FindSinkById(uint32_t id) const {
-  auto state = Current();
-  auto it = state->sinks_by_id.find(id);
-  return it == state->sinks_by_id.end() ? nullptr : it->second;
+  return FindIn(Current()->sinks_by_id, id);
 }
 
-std::vector<SinkDefPtr> Catalog::ListSinks() const {
-  auto state = Current();
-  std::vector<SinkDefPtr> out;
-  out.reserve(state->sinks.size());
-  for (const auto& [name, def] : state->sinks) out.push_back(def);
-  return out;
-}
+std::vector<SinkDefPtr> Catalog::ListSinks() const { return ValuesOf(Current()->sinks); }
 
 std::vector<SinkDefPtr> Catalog::SinksReadingTable(uint32_t table_id) const {
   auto state = Current();

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -167,6 +168,21 @@ class StatementPlan {
   // Runs the statement once.
   virtual Result<ExecResult> Execute(ExecContext& ctx) = 0;
 };
+
+// A plan that runs a function once per execution (commands such as SET or CREATE SINK).
+class FunctionPlan final : public StatementPlan {
+ public:
+  using Run = std::function<Result<ExecResult>(ExecContext&)>;
+  explicit FunctionPlan(Run run) : run_(std::move(run)) {}
+  Result<ExecResult> Execute(ExecContext& ctx) override { return run_(ctx); }
+
+ private:
+  Run run_;
+};
+
+inline std::unique_ptr<StatementPlan> MakeFunctionPlan(FunctionPlan::Run run) {
+  return std::make_unique<FunctionPlan>(std::move(run));
+}
 
 class StatementHandler {
  public:

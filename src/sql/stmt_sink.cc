@@ -22,21 +22,6 @@ using types::Row;
 using types::TypeId;
 using types::Value;
 
-// A plan that runs `run` once per execution and returns a command tag.
-class CommandFnPlan final : public StatementPlan {
- public:
-  using Run = std::function<Result<ExecResult>(ExecContext&)>;
-  explicit CommandFnPlan(Run run) : run_(std::move(run)) {}
-  Result<ExecResult> Execute(ExecContext& ctx) override { return run_(ctx); }
-
- private:
-  Run run_;
-};
-
-std::unique_ptr<StatementPlan> CommandPlanOf(CommandFnPlan::Run run) {
-  return std::make_unique<CommandFnPlan>(std::move(run));
-}
-
 std::string Lower(std::string s) {
   for (char& c : s)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -91,7 +76,7 @@ class CreateSinkHandler final : public StatementHandler {
     const auto& s = stmt.As<CreateSinkStmt>();
     stream::SinkManager* manager = manager_;
     std::string sql(ctx.sql);
-    return CommandPlanOf([manager, &s, sql](ExecContext& ectx) -> Result<ExecResult> {
+    return MakeFunctionPlan([manager, &s, sql](ExecContext& ectx) -> Result<ExecResult> {
       const catalog::Catalog& catalog = ectx.engine.catalog();
       stream::CreateSinkRequest request;
       request.name = s.name.name();
@@ -138,7 +123,7 @@ class DropSinkHandler final : public StatementHandler {
                                   "sink");
     }
     stream::SinkManager* manager = manager_;
-    return CommandPlanOf([manager, &d](ExecContext& ectx) -> Result<ExecResult> {
+    return MakeFunctionPlan([manager, &d](ExecContext& ectx) -> Result<ExecResult> {
       for (const ObjectName& name : d.names) {
         if (ectx.engine.catalog().FindSink(name.name()) == nullptr) {
           if (!d.if_exists) {
@@ -168,7 +153,7 @@ class AlterSinkHandler final : public StatementHandler {
                                   "sink and create it again under the new name");
     }
     stream::SinkManager* manager = manager_;
-    return CommandPlanOf([manager, &a](ExecContext&) -> Result<ExecResult> {
+    return MakeFunctionPlan([manager, &a](ExecContext&) -> Result<ExecResult> {
       const std::string& name = a.name.name();
       switch (a.action) {
         case AlterSinkAction::kPause:

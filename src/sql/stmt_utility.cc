@@ -10,19 +10,8 @@ namespace dynasink::sql {
 
 namespace {
 
-// A plan that runs a function and returns a command tag.
-class CommandPlan final : public StatementPlan {
- public:
-  using Run = std::function<Result<ExecResult>(ExecContext&)>;
-  explicit CommandPlan(Run run) : run_(std::move(run)) {}
-  Result<ExecResult> Execute(ExecContext& ctx) override { return run_(ctx); }
-
- private:
-  Run run_;
-};
-
-std::unique_ptr<StatementPlan> Command(CommandPlan::Run run) {
-  return std::make_unique<CommandPlan>(std::move(run));
+std::unique_ptr<StatementPlan> Command(FunctionPlan::Run run) {
+  return MakeFunctionPlan(std::move(run));
 }
 
 class SetHandler final : public StatementHandler {
