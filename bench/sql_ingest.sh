@@ -7,7 +7,7 @@
 #             rows in all (default 200,000)
 #
 #   bench/sql_ingest.sh [--runs N] [--copy-rows N] [--insert-rows N] [--prepared-rows N]
-#                       [--clients N] [--quick] [--pg-only]
+#                       [--clients N] [--modes "copy insert prepared"] [--quick] [--pg-only]
 #
 # PostgreSQL: a fresh cluster in a temporary directory (initdb -E UTF8 --locale=C.UTF-8) with
 # the defaults that make it durable and unchanged WAL settings: fsync=on, synchronous_commit=on,
@@ -19,7 +19,8 @@
 #
 # Each mode runs --runs times (default 3) on each server, alternating servers; every run drops
 # and recreates the table. The table printed at the end gives the medians and the ratio; the
-# client and both servers share the machine's cores.
+# client and both servers share the machine's cores. For COPY, each run also prints the seconds
+# from the end of the data to the acknowledgement (`finish`: what the commit adds at the end).
 #
 # Needs `scripts/install-deps --bench` (postgresql) and a build with bench_sql_ingest
 # (DYNASINK_BUILD_DIR, default build/release).
@@ -28,6 +29,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${DYNASINK_BUILD_DIR:-$root/build/release}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 runs=3 copy_rows=1000000 insert_rows=1000000 prepared_rows=200000 clients=8 pg_only=0
+modes="copy insert prepared"
 while (($#)); do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -35,9 +37,10 @@ while (($#)); do
     --insert-rows) insert_rows=$2; shift 2 ;;
     --prepared-rows) prepared_rows=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
+    --modes) modes=$2; shift 2 ;;
     --quick) copy_rows=20000 insert_rows=20000 prepared_rows=5000; shift ;;
     --pg-only) pg_only=1; shift ;;
-    *) echo "usage: $0 [--runs N] [--copy-rows N] [--insert-rows N] [--prepared-rows N] [--clients N] [--quick] [--pg-only]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--runs N] [--copy-rows N] [--insert-rows N] [--prepared-rows N] [--clients N] [--modes LIST] [--quick] [--pg-only]" >&2; exit 2 ;;
   esac
 done
 
@@ -114,9 +117,10 @@ measure() {
   out=$("$client" --conninfo "host=127.0.0.1 port=$port dbname=dev user=root" --mode "$mode" \
     --rows "$rows" --clients "$clients" --table "ingest_$mode" 2>"$tmp/client.err") ||
     { cat "$tmp/client.err" >&2; echo "sql_ingest.sh: $server $mode failed" >&2; exit 1; }
-  local rps=${out##*rows_per_s=}
+  local rps=${out##*rows_per_s=} finish=""
+  [[ $out == *finish_seconds=* ]] && finish=${out##*finish_seconds=} && finish="  finish ${finish%% *} s"
   echo "$server $mode $rps" >>"$tmp/results"
-  printf '  %-10s %-9s %9s rows  %10s rows/s\n' "$server" "$mode" "$rows" "$rps"
+  printf '  %-10s %-9s %9s rows  %10s rows/s%s\n' "$server" "$mode" "$rows" "$rps" "$finish"
 }
 
 start_pg
@@ -125,7 +129,7 @@ echo "PostgreSQL $pg_version ($pg_settings); dynasink: ${dynasink:-not measured}
 : >"$tmp/results"
 for run in $(seq "$runs"); do
   echo "run $run" >&2
-  for mode in copy insert prepared; do
+  for mode in $modes; do
     case $mode in copy) rows=$copy_rows ;; insert) rows=$insert_rows ;; prepared) rows=$prepared_rows ;; esac
     # Alternate which server goes first, so neither always gets the warmer machine.
     if ((run % 2)) || [[ -z $dynasink ]]; then
@@ -145,7 +149,7 @@ median() {  # median SERVER MODE
 echo
 echo "| workload | rows | dynasink rows/s | PostgreSQL 15 rows/s | dynasink / PostgreSQL |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-for mode in copy insert prepared; do
+for mode in $modes; do
   case $mode in
     copy) rows=$copy_rows label="COPY FROM STDIN (text), 1 statement" ;;
     insert) rows=$insert_rows label="multi-row INSERT, 1000 rows per statement" ;;
@@ -160,7 +164,7 @@ done
 echo
 echo "Per run (rows/s):"
 for s in dynasink postgres; do
-  for mode in copy insert prepared; do
+  for mode in $modes; do
     v=$(awk -v s="$s" -v m="$mode" '$1 == s && $2 == m { printf "%s%s", sep, $3; sep=" / " }' "$tmp/results")
     [[ -n $v ]] && echo "- $s $mode: $v"
   done

@@ -1,6 +1,9 @@
 """boto3 peer of bench_batch_write: the same items through Table.batch_writer().
 
-usage: boto3_batch_write.py ENDPOINT ROWS
+usage: boto3_batch_write.py ENDPOINT ROWS [TABLE]
+
+TABLE defaults to "bench" (key pk S HASH, sk N RANGE); the null endpoint accepts any name,
+DynamoDB Local needs the table to exist (bench/sink_e2e.sh creates it).
 
 batch_writer buffers puts and sends BatchWriteItem requests of 25 items, one at a time, which
 is how boto3 users write in bulk. Runs with Debian's python3-boto3 (/usr/bin/python3). Prints
@@ -28,6 +31,7 @@ def make_item(i):
 
 def main():
     endpoint, rows = sys.argv[1], int(sys.argv[2])
+    table_name = sys.argv[3] if len(sys.argv) > 3 else "bench"
     resource_ = boto3.resource(
         "dynamodb",
         endpoint_url=endpoint,
@@ -35,7 +39,7 @@ def main():
         aws_access_key_id="AKIDBENCHMARKKEY",
         aws_secret_access_key="benchmark-secret-access-key",
     )
-    table = resource_.Table("bench")
+    table = resource_.Table(table_name)
     start = time.monotonic()
     with table.batch_writer() as writer:
         for i in range(rows):

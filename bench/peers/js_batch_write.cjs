@@ -2,7 +2,10 @@
 // BatchWriteItemCommand of @aws-sdk/client-dynamodb (installed by scripts/install-deps --bench
 // into .cache/node/node_modules; run with NODE_PATH pointing there).
 //
-// usage: node js_batch_write.cjs ENDPOINT ROWS [IN_FLIGHT]
+// usage: node js_batch_write.cjs ENDPOINT ROWS [IN_FLIGHT] [TABLE]
+//
+// TABLE defaults to "bench" (key pk S HASH, sk N RANGE); the null endpoint accepts any name,
+// DynamoDB Local needs the table to exist (bench/sink_e2e.sh creates it).
 //
 // For a fair comparison it uses a keep-alive agent and keeps IN_FLIGHT (default 64) calls
 // outstanding, and writes AttributeValues directly (no marshalling layer). Prints the same line
@@ -25,7 +28,8 @@ function makeItem(i) {
 }
 
 async function main() {
-  const [endpoint, rowsText, inFlightText] = process.argv.slice(2);
+  const [endpoint, rowsText, inFlightText, tableText] = process.argv.slice(2);
+  const table = tableText || "bench";
   const rows = Number(rowsText);
   const inFlight = Number(inFlightText || 64);
   const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
@@ -47,7 +51,7 @@ async function main() {
       const requests = [];
       for (let i = first; i < end; i++) requests.push({ PutRequest: { Item: makeItem(i) } });
       try {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { bench: requests } }));
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
         if (out.UnprocessedItems && Object.keys(out.UnprocessedItems).length > 0) errors++;
         else written += end - first;
       } catch (e) {

@@ -48,7 +48,7 @@ struct SinkContext {
   std::function<void(uint64_t)> on_progress;  // optional: called with the new watermark
   metrics::Registry* metrics = nullptr;       // null: metrics::Registry::Default()
   // Bound on the bytes of accepted, not yet acknowledged changes (sink.h, "Backpressure").
-  size_t buffer_bytes = size_t{64} << 20;
+  size_t buffer_bytes = size_t{32} << 20;
   // Check the destination before starting (CREATE SINK); false to start regardless (restart).
   bool validate = true;
 };

@@ -54,11 +54,14 @@ struct DmlResult {
 
 // Accumulates the rows of one INSERT (or COPY) and commits them as one statement.
 //
-// Rows are checked and encoded as they are added (Add), so a bad row fails early and the
-// memory held is the encoded form. For tables with a primary key the rows are kept until
-// Commit(), which locks, reads the existing rows of the keys in batches (MultiGetRows),
-// decides insert / overwrite / ignore, and commits; for tables with a hidden row id (and
-// append-only tables) no read is needed and the rows go straight into the write batch.
+// Rows are checked and encoded as they are added (Add), so a bad row fails early, and each is
+// appended to the write batch at once as an insert: the batch is the only copy of the rows.
+// Tables with a hidden row id (and append-only tables) need nothing more. For tables with a
+// primary key, Commit() locks, then looks for stored rows with the statement's keys (one seek
+// when the keys lie beyond the stored ones, as in a bulk load; else MultiGetRows in batches).
+// When no key exists and no key repeated within the statement (the usual bulk load), the batch
+// is committed as it is; otherwise it is rebuilt with the right insert / overwrite / ignore
+// per key.
 class InsertWriter {
  public:
   // `generate[i]` marks serial columns whose value is generated for every row (omitted from
@@ -87,20 +90,26 @@ class InsertWriter {
 
  private:
   struct Pending;
+  struct Conflict;
   Status Generate(types::Row& row, const std::vector<bool>& generate);
   Status AddKeyed(const types::Row& row);
-  void Append();  // key_buf_ and row_buf_ as a new pending entry
+  void Append();  // key_buf_ and row_buf_ as a new pending entry (and insert in the batch)
   Status CheckNotNull(const types::Row& row) const;
+  // A pending entry's key and current row, read from `batch` (the one the entry was appended
+  // to) or from the arena (rows replaced by a later row of the same key).
+  std::string_view KeyOf(const Pending& p, const storage::WriteBatch& batch) const;
+  std::string_view RowOf(const Pending& p, const storage::WriteBatch& batch) const;
   size_t Find(std::string_view key, uint64_t hash) const;
   void Index(size_t entry);
   Status MergeIfNotNull(std::string_view old_row, std::string_view new_row, std::string* out);
-  // Commit's steps for keyed tables: whether stored rows may share keys with pending ones,
-  // writing pending rows as inserts, or reading the stored rows and deciding per key.
+  // Commit's steps for keyed tables: whether stored rows may share keys with pending ones, the
+  // stored rows of pending keys, and rewriting the batch when it cannot stay as it is.
   Result<bool> MayConflict();
-  Status EmitPending();
-  Status ResolveConflicts();
+  Status FindConflicts(std::vector<Conflict>* conflicts);
+  Status Rebuild(std::vector<Conflict>& conflicts);
   // Appends one change (an update when `before` is given) and remembers the row for RETURNING.
   Status Emit(std::string_view key, std::string_view row, const std::string* before);
+  Status Collect(std::string_view row);
 
   DmlContext ctx_;
   catalog::TableDefPtr table_;
@@ -113,8 +122,10 @@ class InsertWriter {
   std::vector<std::pair<uint64_t, uint64_t>> id_blocks_;
   uint64_t next_block_ = 1;
   std::string key_buf_, row_buf_;
-  // Keyed tables: pending keys and rows, copied into blocks that never move (so a bulk load
-  // does not copy them again as it grows).
+  // Keyed tables: the pending entries, one per distinct key, in the order of their first row;
+  // their keys and first rows are in the write batch. A later row of the same key replaces
+  // the entry's row with a copy in the arena, whose blocks never move, and leaves the batch
+  // stale (`rebuild_`).
   class Arena {
    public:
     std::string_view Append(std::string_view bytes);
@@ -126,6 +137,7 @@ class InsertWriter {
   };
   Arena arena_;
   std::vector<Pending> pending_;
+  bool rebuild_ = false;
   // Duplicate detection: none while keys arrive sorted; then a linear search for small
   // statements and an open-addressing index by key hash (entry + 1; 0 is empty).
   bool sorted_ = true;

@@ -25,7 +25,9 @@ constexpr size_t kMaxPointReadsWithoutSeek = 64;
 // does not call AllocateIds per row. Ids left in a block at the end of a statement are skipped.
 constexpr uint64_t kMaxIdBlock = 4096;
 
-uint64_t HashKey(std::string_view key) { return std::hash<std::string_view>()(key); }
+uint64_t HashKey(std::string_view key) {
+  return std::hash<std::string_view>()(key);
+}
 
 Status TableGone(const catalog::TableDef& table) {
   return Status::Sql("42P01", "relation \"" + table.name + "\" does not exist");
@@ -34,15 +36,27 @@ Status TableGone(const catalog::TableDef& table) {
 }  // namespace
 
 struct InsertWriter::Pending {
-  const char* key;
-  const char* row;
+  size_t key_offset;  // of the key in the write batch; the entry's first row follows it
+  const char* row;    // the row that replaced the first one (in the arena), or null
   uint32_t key_len;
   uint32_t row_len;
   uint64_t hash;  // computed when the entry is first indexed
-
-  std::string_view key_view() const { return {key, key_len}; }
-  std::string_view row_view() const { return {row, row_len}; }
 };
+
+// A pending key that is already stored, with the stored row (in the arena).
+struct InsertWriter::Conflict {
+  size_t entry;
+  std::string_view stored;
+};
+
+std::string_view InsertWriter::KeyOf(const Pending& p, const storage::WriteBatch& batch) const {
+  return batch.Piece(p.key_offset, p.key_len);
+}
+
+std::string_view InsertWriter::RowOf(const Pending& p, const storage::WriteBatch& batch) const {
+  if (p.row != nullptr) return {p.row, p.row_len};
+  return batch.Piece(p.key_offset + p.key_len, p.row_len);
+}
 
 std::string_view InsertWriter::Arena::Append(std::string_view bytes) {
   if (blocks_.empty() || used_ + bytes.size() > capacity_) {
@@ -120,7 +134,9 @@ void InsertWriter::ExpectRows(size_t rows) {
   next_block_ = std::max<uint64_t>(1, std::min<uint64_t>(rows, kMaxIdBlock));
 }
 
-Status InsertWriter::Add(Row& row) { return Add(row, generate_); }
+Status InsertWriter::Add(Row& row) {
+  return Add(row, generate_);
+}
 
 Status InsertWriter::Add(Row& row, const std::vector<bool>& generate) {
   if (row.size() != table_->columns.size()) {
@@ -149,7 +165,7 @@ size_t InsertWriter::Find(std::string_view key, uint64_t hash) const {
   if (slots_.empty()) {
     // Few rows so far: a linear search beats building a hash table per small statement.
     for (size_t i = 0; i < pending_.size(); ++i) {
-      if (pending_[i].key_view() == key) return i;
+      if (KeyOf(pending_[i], *ctx_.batch) == key) return i;
     }
     return SIZE_MAX;
   }
@@ -158,7 +174,7 @@ size_t InsertWriter::Find(std::string_view key, uint64_t hash) const {
     uint32_t s = slots_[i];
     if (s == 0) return SIZE_MAX;
     const Pending& p = pending_[s - 1];
-    if (p.hash == hash && p.key_view() == key) return s - 1;
+    if (p.hash == hash && KeyOf(p, *ctx_.batch) == key) return s - 1;
   }
 }
 
@@ -166,16 +182,18 @@ void InsertWriter::Index(size_t entry) {
   if (slots_.empty() && pending_.size() < kLinearSearchRows) return;
   auto place = [this](size_t e) {
     Pending& p = pending_[e];
-    p.hash = HashKey(p.key_view());
+    p.hash = HashKey(KeyOf(p, *ctx_.batch));
     size_t mask = slots_.size() - 1;
     size_t i = p.hash & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
+    while (slots_[i] != 0)
+      i = (i + 1) & mask;
     slots_[i] = static_cast<uint32_t>(e + 1);
   };
   if (pending_.size() * 2 > slots_.size()) {
     // Grow (the first time: start indexing), keeping the load factor under one half.
     size_t size = 1024;
-    while (size < pending_.size() * 2) size *= 2;
+    while (size < pending_.size() * 2)
+      size *= 2;
     slots_.assign(std::max(size, slots_.size() * 2), 0);
     for (size_t e = 0; e < pending_.size(); ++e) {
       if (e != entry) place(e);
@@ -210,14 +228,16 @@ Status InsertWriter::AddKeyed(const Row& row) {
       std::string_view stored = arena_.Append(row_buf_);
       p.row = stored.data();
       p.row_len = static_cast<uint32_t>(stored.size());
+      rebuild_ = true;  // the batch holds the entry's first row
       return Status::OK();
     }
     case catalog::OnConflict::kDoUpdateIfNotNull: {
       std::string merged;
-      DS_RETURN_IF_ERROR(MergeIfNotNull(p.row_view(), row_buf_, &merged));
+      DS_RETURN_IF_ERROR(MergeIfNotNull(RowOf(p, *ctx_.batch), row_buf_, &merged));
       std::string_view stored = arena_.Append(merged);
       p.row = stored.data();
       p.row_len = static_cast<uint32_t>(stored.size());
+      rebuild_ = true;
       return Status::OK();
     }
   }
@@ -227,10 +247,10 @@ Status InsertWriter::AddKeyed(const Row& row) {
 void InsertWriter::Append() {
   if (pending_.empty() || key_buf_ < min_key_) min_key_ = key_buf_;
   if (pending_.empty() || key_buf_ > max_key_) max_key_ = key_buf_;
-  std::string_view key = arena_.Append(key_buf_);
-  std::string_view row = arena_.Append(row_buf_);
-  pending_.push_back(Pending{key.data(), row.data(), static_cast<uint32_t>(key.size()),
-                             static_cast<uint32_t>(row.size()), 0});
+  // Sizes of 4 GiB and more make the batch invalid (its Commit() fails), so the casts are safe.
+  const size_t offset = ctx_.batch->Insert(table_->id, key_buf_, row_buf_);
+  pending_.push_back(Pending{offset, nullptr, static_cast<uint32_t>(key_buf_.size()),
+                             static_cast<uint32_t>(row_buf_.size()), 0});
 }
 
 Status InsertWriter::MergeIfNotNull(std::string_view old_row, std::string_view new_row,
@@ -260,53 +280,67 @@ Result<bool> InsertWriter::MayConflict() {
   return it->Valid();
 }
 
+Status InsertWriter::Collect(std::string_view row) {
+  if (!collect_) return Status::OK();
+  DS_ASSIGN_OR_RETURN(Row r, types::DecodeRow(row, table_->column_types()));
+  written_.push_back(std::move(r));
+  return Status::OK();
+}
+
 Status InsertWriter::Emit(std::string_view key, std::string_view row, const std::string* before) {
   if (before == nullptr) {
     ctx_.batch->Insert(table_->id, key, row);
   } else {
     ctx_.batch->Update(table_->id, key, *before, row);
   }
-  if (collect_) {
-    DS_ASSIGN_OR_RETURN(Row r, types::DecodeRow(row, table_->column_types()));
-    written_.push_back(std::move(r));
-  }
-  return Status::OK();
+  return Collect(row);
 }
 
-Status InsertWriter::EmitPending() {
-  for (const Pending& p : pending_) {
-    DS_RETURN_IF_ERROR(Emit(p.key_view(), p.row_view(), nullptr));
-  }
-  return Status::OK();
-}
-
-Status InsertWriter::ResolveConflicts() {
+Status InsertWriter::FindConflicts(std::vector<Conflict>* conflicts) {
   std::vector<std::string_view> keys;
   std::vector<std::string> existing;
   std::vector<bool> found;
-  std::string merged;
   for (size_t begin = 0; begin < pending_.size(); begin += kReadBatch) {
     if (ctx_.cancel != nullptr) DS_RETURN_IF_ERROR(ctx_.cancel->Check());
     size_t end = std::min(pending_.size(), begin + kReadBatch);
     keys.clear();
     for (size_t i = begin; i < end; ++i) {
-      keys.push_back(pending_[i].key_view());
+      keys.push_back(KeyOf(pending_[i], *ctx_.batch));
     }
     DS_RETURN_IF_ERROR(ctx_.storage->MultiGetRows(table_->id, keys, &existing, &found));
     for (size_t i = begin; i < end; ++i) {
-      const Pending& p = pending_[i];
-      std::string_view key = keys[i - begin];
-      std::string_view row = p.row_view();
-      const std::string& old = existing[i - begin];
-      if (!found[i - begin]) {
-        DS_RETURN_IF_ERROR(Emit(key, row, nullptr));
-      } else if (table_->on_conflict == catalog::OnConflict::kOverwrite) {
-        DS_RETURN_IF_ERROR(Emit(key, row, &old));
-      } else if (table_->on_conflict == catalog::OnConflict::kDoUpdateIfNotNull) {
-        DS_RETURN_IF_ERROR(MergeIfNotNull(old, row, &merged));
-        DS_RETURN_IF_ERROR(Emit(key, merged, &old));
-      }
-      // kDoNothing: the stored row stays and nothing is logged.
+      if (found[i - begin]) conflicts->push_back({i, arena_.Append(existing[i - begin])});
+    }
+  }
+  return Status::OK();
+}
+
+Status InsertWriter::Rebuild(std::vector<Conflict>& conflicts) {
+  // The pending entries point into the batch as it is: move it aside and write a new one.
+  storage::WriteBatch old = std::move(*ctx_.batch);
+  ctx_.batch->Clear();
+  std::string before, merged;
+  size_t next = 0;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if ((i & 4095) == 4095 && ctx_.cancel != nullptr) DS_RETURN_IF_ERROR(ctx_.cancel->Check());
+    const Pending& p = pending_[i];
+    std::string_view key = KeyOf(p, old);
+    std::string_view row = RowOf(p, old);
+    if (next == conflicts.size() || conflicts[next].entry != i) {
+      DS_RETURN_IF_ERROR(Emit(key, row, nullptr));
+      continue;
+    }
+    before.assign(conflicts[next++].stored);
+    switch (table_->on_conflict) {
+      case catalog::OnConflict::kOverwrite:
+        DS_RETURN_IF_ERROR(Emit(key, row, &before));
+        break;
+      case catalog::OnConflict::kDoUpdateIfNotNull:
+        DS_RETURN_IF_ERROR(MergeIfNotNull(before, row, &merged));
+        DS_RETURN_IF_ERROR(Emit(key, merged, &before));
+        break;
+      case catalog::OnConflict::kDoNothing:
+        break;  // the stored row stays and nothing is logged
     }
   }
   return Status::OK();
@@ -321,7 +355,7 @@ Result<DmlResult> InsertWriter::Commit() {
     std::vector<uint32_t> stripes;
     stripes.reserve(pending_.size());
     for (const Pending& p : pending_) {
-      stripes.push_back(TableLocks::StripeOf(p.key_view()));
+      stripes.push_back(TableLocks::StripeOf(KeyOf(p, *ctx_.batch)));
     }
     DS_ASSIGN_OR_RETURN(guard, ctx_.locks->LockKeys(table_->id, std::move(stripes), ctx_.cancel));
   }
@@ -333,7 +367,17 @@ Result<DmlResult> InsertWriter::Commit() {
   result.rows = added_;
   if (keyed_) {
     DS_ASSIGN_OR_RETURN(bool may_conflict, MayConflict());
-    DS_RETURN_IF_ERROR(may_conflict ? ResolveConflicts() : EmitPending());
+    std::vector<Conflict> conflicts;
+    if (may_conflict) DS_RETURN_IF_ERROR(FindConflicts(&conflicts));
+    if (rebuild_ || !conflicts.empty()) {
+      DS_RETURN_IF_ERROR(Rebuild(conflicts));
+    } else {
+      // Every pending row is a new key, already in the batch as an insert.
+      if (collect_) {
+        for (const Pending& p : pending_)
+          DS_RETURN_IF_ERROR(Collect(RowOf(p, *ctx_.batch)));
+      }
+    }
   }
   DS_ASSIGN_OR_RETURN(result.commit, ctx_.storage->Commit(*ctx_.batch));
   return result;

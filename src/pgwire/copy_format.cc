@@ -47,6 +47,10 @@ Status CopyOptions::Validate() const {
 CopyParser::CopyParser(CopyOptions options, std::vector<std::string> columns, std::string relation)
     : options_(std::move(options)), columns_(std::move(columns)), relation_(std::move(relation)) {
   header_pending_ = options_.header != CopyHeader::kNone;
+  text_special_.fill(false);
+  text_special_[static_cast<unsigned char>(options_.delimiter)] = true;
+  text_special_[static_cast<unsigned char>('\\')] = true;
+  text_special_[static_cast<unsigned char>('\r')] = true;
 }
 
 Status CopyParser::Error(std::string message, std::string_view hint) const {
@@ -247,15 +251,16 @@ Status CopyParser::ParseTextFields(std::string_view rec, CopyBatch* batch) {
     const size_t arena_start = arena.size();
     size_t run = pos;
     while (pos < n) {
+      // Skip plain bytes with one table lookup each: only the delimiter, a backslash and a
+      // carriage return stop the scan.
+      while (pos < n && !text_special_[static_cast<unsigned char>(rec[pos])])
+        ++pos;
+      if (pos >= n) break;
       char c = rec[pos];
       if (c == delim) break;
       if (c == '\r') {
         return fail(Error("literal carriage return found in data",
                           "Use \"\\r\" to represent carriage return."));
-      }
-      if (c != '\\') {
-        ++pos;
-        continue;
       }
       arena.append(rec.data() + run, pos - run);
       ++pos;

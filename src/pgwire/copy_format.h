@@ -19,6 +19,7 @@
 // "CONTEXT: COPY <relation>, line <n>" suffix (see backend.h on how pgwire splits it).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -145,6 +146,8 @@ class CopyParser {
   bool ended_ = false;
   uint64_t line_ = 0;
   uint64_t rows_ = 0;
+  // Text format: the bytes that end a run of plain field bytes (delimiter, backslash, CR).
+  std::array<bool, 256> text_special_;
 };
 
 }  // namespace dynasink::pgwire

@@ -27,7 +27,8 @@ class CopyInserter final : public CopyTarget {
     generate_.resize(table_->columns.size());
     // Only the columns COPY does not fill take their defaults.
     std::vector<bool> targeted(table_->columns.size(), false);
-    for (size_t c : targets_) targeted[c] = true;
+    for (size_t c : targets_)
+      targeted[c] = true;
     for (size_t c = 0; c < defaults_.size(); ++c) {
       if (!targeted[c]) defaulted_.push_back(c);
     }
@@ -54,14 +55,14 @@ class CopyInserter final : public CopyTarget {
           row_[c] = types::Value();
           continue;
         }
-        auto v = types::ParseValue(*text, table_->columns[c].type);
+        // Into the value of the previous row: a string column reuses its memory.
+        Status v = types::ParseValueInto(*text, table_->columns[c].type, &row_[c]);
         if (!v.ok()) {
-          return Status::Sql(v.status().sqlstate(),
-                             v.status().message() + "\nCONTEXT: COPY " + table_->name + ", line " +
-                                 std::to_string(rows.line_number(r)) + ", column " +
-                                 table_->columns[c].name + ": \"" + std::string(*text) + "\"");
+          return Status::Sql(v.sqlstate(), v.message() + "\nCONTEXT: COPY " + table_->name +
+                                               ", line " + std::to_string(rows.line_number(r)) +
+                                               ", column " + table_->columns[c].name + ": \"" +
+                                               std::string(*text) + "\"");
         }
-        row_[c] = std::move(v).value();
       }
       Status s = writer_.Add(row_, generate_);
       if (!s.ok()) {
@@ -119,13 +120,15 @@ class CopyPlan final : public StatementPlan {
     std::vector<size_t> targets;
     std::vector<std::string> names;
     if (stmt_.columns.empty()) {
-      for (uint32_t c : bound.table->visible_columns()) targets.push_back(c);
+      for (uint32_t c : bound.table->visible_columns())
+        targets.push_back(c);
     } else {
       for (const Ident& id : stmt_.columns) {
         targets.push_back(static_cast<size_t>(bound.table->FindColumn(id.name)));
       }
     }
-    for (size_t c : targets) names.push_back(bound.table->columns[c].name);
+    for (size_t c : targets)
+      names.push_back(bound.table->columns[c].name);
     exec::DmlContext dml;
     dml.storage = &ctx.engine.storage();
     dml.catalog = &ctx.engine.catalog();
@@ -155,12 +158,14 @@ class CopyHandler final : public StatementHandler {
   Result<std::unique_ptr<StatementPlan>> Plan(PlanContext& ctx, const Statement& stmt) override {
     const auto& c = stmt.As<CopyStmt>();
     if (c.direction == CopyDirection::kTo || c.query) {
-      return Status::Sql("0A000", "COPY ... TO is not supported by dynasink\nHINT: Use SELECT, "
-                                  "or psql's \\copy (SELECT ...) TO file.");
+      return Status::Sql("0A000",
+                         "COPY ... TO is not supported by dynasink\nHINT: Use SELECT, "
+                         "or psql's \\copy (SELECT ...) TO file.");
     }
     if (c.options.format == CopyFormat::kBinary) {
-      return Status::Sql("0A000", "COPY FROM in binary format is not supported\nHINT: Use the "
-                                  "text or CSV format.");
+      return Status::Sql("0A000",
+                         "COPY FROM in binary format is not supported\nHINT: Use the "
+                         "text or CSV format.");
     }
     return std::unique_ptr<StatementPlan>(new CopyPlan(c, std::string(ctx.sql)));
   }

@@ -74,6 +74,14 @@ Status ChangeLogReader::Read(const ReadLimits& limits, ChangeBatch* out) {
     // Load the committed seq before creating the iterator: its implicit snapshot then contains
     // every entry up to covers_seq (a leader publishes the seq only after its write is visible).
     st.covers_seq = d.last_committed_seq.load(std::memory_order_acquire);
+    if (st.covers_seq <= position_) {
+      out->end_seq_ = position_;  // nothing committed since the last read
+      return Status::OK();
+    }
+    // Bound the scan at covers_seq: the entries of a commit still being written lie past it
+    // and are not visible yet, and an unbounded Seek would step over every one of them.
+    st.upper = format::LogKey(table_, st.covers_seq + 1);
+    st.upper_slice = rocksdb::Slice(st.upper);
     rocksdb::ReadOptions ro;
     ro.iterate_lower_bound = &st.lower_slice;
     ro.iterate_upper_bound = &st.upper_slice;

@@ -36,6 +36,9 @@ int64_t NowUnixMicros() {
 
 // A RocksDB group batch that held a huge statement is not kept at that size.
 constexpr size_t kKeepGroupBatchBytes = size_t{64} << 20;
+// Upper bound of what RocksDB adds per record (tag, column family, varint lengths) plus our
+// key prefixes and log value headers.
+constexpr size_t kRocksRecordOverhead = 64;
 
 }  // namespace
 
@@ -119,7 +122,22 @@ Status Storage::Impl::CheckCursorAcks(const WriteBatch& batch) {
 }
 
 void Storage::Impl::RunGroup() {
-  group_batch.Clear();
+  // A group too large for the kept batch (a bulk load) gets a RocksDB batch reserved up front:
+  // growing it by doubling would copy it several times. The estimate allows for a change-log
+  // copy of every row and RocksDB's per-record overhead; reserved pages that stay unused are
+  // never touched. Smaller groups reuse the kept batch, whose memory is already mapped.
+  size_t group_bytes = 0, group_records = 0;
+  for (const Writer* x : group) {
+    group_bytes += x->batch->ByteSize();
+    group_records += x->batch->num_records();
+  }
+  const size_t reserve = 2 * group_bytes + group_records * kRocksRecordOverhead;
+  const bool reserved = reserve > kKeepGroupBatchBytes;
+  if (reserved) {
+    group_batch = rocksdb::WriteBatch(reserve);
+  } else {
+    group_batch.Clear();
+  }
   touched.clear();
   acks.clear();
   dropped.clear();
@@ -141,7 +159,10 @@ void Storage::Impl::RunGroup() {
     sync = sync || x->sync;
     ++live;
   }
-  if (live == 0) return;
+  if (live == 0) {
+    if (reserved) group_batch = rocksdb::WriteBatch();
+    return;
+  }
 
   EmitCounters();
   if (seq != first_seq) {
@@ -158,7 +179,7 @@ void Storage::Impl::RunGroup() {
   // before anything is written.
   const rocksdb::Status s = emit_status.ok() ? db->Write(write_options, &group_batch) : emit_status;
   const size_t batch_bytes = group_batch.GetDataSize();
-  if (batch_bytes > kKeepGroupBatchBytes) group_batch = rocksdb::WriteBatch();
+  if (reserved || batch_bytes > kKeepGroupBatchBytes) group_batch = rocksdb::WriteBatch();
   if (!s.ok()) {
     const Status error = FromRocks(s, "storage: commit failed, nothing of it was written");
     DS_LOG_ERROR("storage", "{}", error.message());

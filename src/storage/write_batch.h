@@ -13,7 +13,9 @@
 // the two halves of Update() are always consecutive (before = seq, after = seq + 1).
 //
 // Reuse one batch per session (Clear() keeps its buffer): appending is a memcpy into one
-// contiguous buffer, with no allocation per row once the buffer has grown. Not thread-safe.
+// contiguous buffer, with no allocation per row once the buffer has grown. The buffer grows with
+// realloc, which neither zero-fills nor (for large buffers, which glibc maps) copies, so a bulk
+// load of hundreds of MB appends at memcpy speed. Not thread-safe.
 //
 // Table ids must be below kInvalidTable (0xFFFFFFFF), and a key, row or value must be under
 // 4 GiB; Commit() refuses a batch that breaks either rule.
@@ -22,7 +24,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <string>
 #include <string_view>
 
 #include "storage/change_op.h"
@@ -32,6 +33,39 @@ namespace dynasink::storage {
 namespace internal {
 class BatchReader;
 }
+
+// A growable byte buffer on malloc/realloc (see the note on growth above).
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(const ByteBuffer& other);
+  ByteBuffer& operator=(const ByteBuffer& other);
+  ByteBuffer(ByteBuffer&& other) noexcept;
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept;
+  ~ByteBuffer();
+
+  // Appends n bytes of unspecified content and returns where they start, for the caller to
+  // fill. The pointer is valid until the next Extend(), clear() or Release().
+  char* Extend(size_t n) {
+    if (capacity_ - size_ < n) Grow(n);
+    char* p = data_ + size_;
+    size_ += n;
+    return p;
+  }
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  void clear() { size_ = 0; }
+  // Frees the memory.
+  void Release();
+
+ private:
+  void Grow(size_t n);
+
+  char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 class WriteBatch {
  public:
@@ -44,8 +78,9 @@ class WriteBatch {
   // --- Row writes that also append to the table's change log (the usual DML path).
 
   // A new row (or an overwrite the executor chose to log as an insert): puts the row and logs
-  // Insert(row).
-  void Insert(uint32_t table, std::string_view pk, std::string_view row);
+  // Insert(row). Returns the offset of the copy of `pk` in the batch, which the copy of `row`
+  // directly follows: with Piece(), a caller can read its rows back instead of keeping copies.
+  size_t Insert(uint32_t table, std::string_view pk, std::string_view row);
   // Replaces the row stored under `pk` and logs UpdateBefore(before), UpdateAfter(after). An
   // update that changes the key is Delete(old pk) + Insert(new pk) instead.
   void Update(uint32_t table, std::string_view pk, std::string_view before, std::string_view after);
@@ -78,6 +113,11 @@ class WriteBatch {
   uint64_t num_records() const { return records_; }
   // Bytes buffered: a close estimate of the RocksDB write size.
   size_t ByteSize() const { return buf_.size(); }
+  // `size` bytes of the batch from `offset` on (as returned by Insert()). Valid until the batch
+  // is next appended to or cleared.
+  std::string_view Piece(size_t offset, size_t size) const {
+    return std::string_view(buf_.data() + offset, size);
+  }
 
  private:
   friend class internal::BatchReader;
@@ -92,7 +132,7 @@ class WriteBatch {
     if (n > std::numeric_limits<uint32_t>::max()) invalid_ = true;
   }
 
-  std::string buf_;
+  ByteBuffer buf_;
   uint64_t records_ = 0;
   uint64_t num_changes_ = 0;
   bool invalid_ = false;         // a reserved table id or an oversized piece

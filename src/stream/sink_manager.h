@@ -39,7 +39,7 @@ using ProgramFactory =
 
 struct SinkManagerOptions {
   metrics::Registry* metrics = nullptr;  // null: metrics::Registry::Default()
-  size_t buffer_bytes_per_sink = size_t{64} << 20;
+  size_t buffer_bytes_per_sink = size_t{32} << 20;
   // How long FLUSH waits when statement_timeout is 0.
   std::chrono::milliseconds default_flush_timeout = std::chrono::seconds(60);
 };
@@ -92,10 +92,7 @@ class SinkManager {
  private:
   SinkManager(storage::Storage* storage, catalog::Catalog* catalog, ProgramFactory programs,
               SinkManagerOptions options)
-      : storage_(storage),
-        catalog_(catalog),
-        programs_(std::move(programs)),
-        options_(options) {}
+      : storage_(storage), catalog_(catalog), programs_(std::move(programs)), options_(options) {}
 
   struct Entry {
     std::shared_ptr<SinkRunner> runner;  // null when the sink could not start

@@ -60,10 +60,10 @@ void SinkRunner::RegisterGauges() {
                                   "1 for the sink's current state, 0 for the others",
                                   {{"sink", name}, {"state", state}}));
   }
-  gauges_.backfill_total = registry->AddGauge(
-      "dynasink_sink_backfill_rows_total", "rows the sink's backfill sends", {{"sink", name}});
-  gauges_.backfill_done = registry->AddGauge(
-      "dynasink_sink_backfill_rows_done", "backfilled rows acknowledged", {{"sink", name}});
+  gauges_.backfill_total = registry->AddGauge("dynasink_sink_backfill_rows_total",
+                                              "rows the sink's backfill sends", {{"sink", name}});
+  gauges_.backfill_done = registry->AddGauge("dynasink_sink_backfill_rows_done",
+                                             "backfilled rows acknowledged", {{"sink", name}});
 }
 
 void SinkRunner::UpdateGauges(const RunnerStatus& status) {
@@ -87,7 +87,10 @@ Status SinkRunner::Start() {
   const catalog::SinkDefinition& def = *config_.def;
   if (state_.backfill_pending && state_.backfill_seq == 0) {
     // Nothing was ever committed when the sink was created: there is nothing to backfill.
+    // Saved now: otherwise a crash after the cursor moved would make the next start backfill
+    // the whole table from backfill_seq = the cursor.
     state_.backfill_pending = false;
+    SaveState();
   }
   if (config_.use_key_groups) {
     groups_ = std::make_unique<KeyGroups>(storage_, def.id, def.column_types);
@@ -99,6 +102,13 @@ Status SinkRunner::Start() {
   context.options = config_.generic;
   // Backfilled rows carry backfill_seq, so the watermark starts just below it.
   context.resume_after = state_.backfill_pending ? state_.backfill_seq - 1 : cursor_;
+  {
+    // What the Sink starts from: with a pending backfill nothing with backfill_seq has been
+    // written yet (a backfill whose rows the WHERE filters out never writes any), and
+    // FlushedThrough / CheckBackfillDone must not believe otherwise.
+    std::lock_guard<std::mutex> lock(mu_);
+    last_written_seq_ = context.resume_after;
+  }
   const uint32_t sink_id = def.id;
   context.on_rejection = [this, sink_id](const connector::SinkRejection& r) {
     return errors_->Store(sink_id, r);
@@ -107,7 +117,8 @@ Status SinkRunner::Start() {
   context.metrics = config_.metrics;
   context.buffer_bytes = config_.buffer_bytes;
   context.validate = false;
-  DS_ASSIGN_OR_RETURN(sink_, config_.connector->Open(config_.connector_options, std::move(context)));
+  DS_ASSIGN_OR_RETURN(sink_,
+                      config_.connector->Open(config_.connector_options, std::move(context)));
   if (state_.paused_by_user) sink_->Pause(UserPauseReason());
   // The total is known before CREATE SINK returns, so the status view shows progress at once.
   if (state_.backfill_pending) DS_RETURN_IF_ERROR(CountBackfillRows());
@@ -229,10 +240,13 @@ void SinkRunner::Tail() {
           pending_before_ = row;
           pending_before_seq_ = e.seq;
           break;
-        case storage::ChangeOp::kUpdateAfter:
+        case storage::ChangeOp::kUpdateAfter: {
+          const size_t before = outputs_.size();
           s = Transform(pending_before_ ? &*pending_before_ : nullptr, &row, e.seq);
+          if (s.ok() && outputs_.size() > before) written_update_afters_.push_back(e.seq);
           pending_before_.reset();
           break;
+        }
       }
       if (!s.ok()) break;
     }
@@ -242,6 +256,7 @@ void SinkRunner::Tail() {
       SetError(s);
       // Read the same entries again after a pause, rather than skipping them.
       outputs_.clear();
+      written_update_afters_.clear();
       pending_before_.reset();
       uint64_t position;
       {
@@ -257,7 +272,8 @@ void SinkRunner::Tail() {
     uint64_t safe = pending_before_ ? pending_before_seq_ - 1 : batch.end_seq();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!batch.empty()) unacked_batches_.emplace_back(batch.entries().back().seq, first_commit_us);
+      if (!batch.empty())
+        unacked_batches_.emplace_back(batch.entries().back().seq, first_commit_us);
       read_through_ = std::max(read_through_, safe);
     }
     cv_.notify_all();
@@ -386,6 +402,9 @@ Status SinkRunner::FlushOutputs() {
   outputs_.clear();
   std::lock_guard<std::mutex> lock(mu_);
   last_written_seq_ = std::max(last_written_seq_, max_seq);
+  update_afters_.insert(update_afters_.end(), written_update_afters_.begin(),
+                        written_update_afters_.end());
+  written_update_afters_.clear();
   return Status::OK();
 }
 
@@ -454,8 +473,17 @@ void SinkRunner::AdvanceCursor(bool sync) {
     std::lock_guard<std::mutex> lock(mu_);
     if (state_.backfill_pending) return;
     uint64_t acked = sink_->AckedThrough();
+    while (!update_afters_.empty() && update_afters_.front() <= acked)
+      update_afters_.pop_front();
     // Everything written is acknowledged: the cursor may move to what was read, gaps included.
     target = acked >= last_written_seq_ ? read_through_ : acked;
+    // The watermark stops one below the first change not done. When that is an update's output
+    // (which carries the seq of the after half), the watermark is the update's before half, and
+    // a cursor there would replay the after half alone after a restart: a row that left the
+    // WHERE, or a changed destination key, would then never have its old item deleted.
+    if (target == acked && !update_afters_.empty() && update_afters_.front() == acked + 1) {
+      target = acked - 1;
+    }
   }
   target = std::min(target, storage_->LastCommittedSeq());
   if (target <= cursor_) return;
@@ -497,7 +525,9 @@ void SinkRunner::UpdateLagAndRate() {
   sink_->metrics().SetLag(lag_changes_, lag_seconds_);
 }
 
-void SinkRunner::PublishStatus() { UpdateGauges(GetStatus()); }
+void SinkRunner::PublishStatus() {
+  UpdateGauges(GetStatus());
+}
 
 bool SinkRunner::FlushedThrough(uint64_t seq) {
   uint64_t acked = sink_->AckedThrough();
@@ -566,6 +596,18 @@ Status SinkRunner::Resume() {
     state_.paused_by_user = false;
   }
   SaveState();
+  // The user's fix of a held row (an UPDATE committed just before RESUME) must reach the Sink
+  // before it retries, or the retry finds the held change still invalid and pauses again. Give
+  // the runner a moment to hand over everything committed so far; a paused Sink still accepts
+  // changes into its buffer, so this only waits for the log to be read.
+  const uint64_t target = storage_->LastCommittedSeq();
+  const uint32_t table = config_.table->id;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(5), [&] {
+      return stopping_ || read_through_ >= target || storage_->TableLastSeq(table) <= read_through_;
+    });
+  }
   return sink_->Resume(connector::ResumeAction::kRetry);
 }
 

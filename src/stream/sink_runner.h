@@ -160,15 +160,20 @@ class SinkRunner {
   std::vector<connector::SinkChange> changes_;
   uint64_t cursor_ = 0;  // the cursor as last written (guarded by mu_ for readers)
   std::optional<types::Row> pending_before_;
+  // The after-half seqs of the updates among outputs_ that produced changes (see AdvanceCursor).
+  std::vector<uint64_t> written_update_afters_;
   uint64_t pending_before_seq_ = 0;
   uint64_t acked_base_ = 0;  // changes acknowledged before this run (from the saved state)
   std::atomic<uint64_t> query_rejections_{0};
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  SinkRuntimeState state_;           // guarded by mu_
-  uint64_t read_through_ = 0;        // every entry <= this has been written to the Sink
-  uint64_t last_written_seq_ = 0;    // the highest seq handed to the Sink
+  SinkRuntimeState state_;         // guarded by mu_
+  uint64_t read_through_ = 0;      // every entry <= this has been written to the Sink
+  uint64_t last_written_seq_ = 0;  // the highest seq handed to the Sink
+  // After-half seqs of updates whose changes were handed to the Sink and may not be done yet,
+  // ascending: the cursor must not stop between such an update's two halves.
+  std::deque<uint64_t> update_afters_;
   bool backfill_written_ = false;    // every backfill row was handed to the Sink
   bool backfill_emitted_ = false;    // and there was at least one
   uint64_t backfill_done_rows_ = 0;  // backfill rows written

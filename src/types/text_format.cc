@@ -66,6 +66,15 @@ std::string FormatValue(const Value& value, const DataType& type) {
   return out;
 }
 
+Status ParseValueInto(std::string_view text, const DataType& type, Value* out) {
+  if (type.id() == TypeId::kVarchar || type.id() == TypeId::kUnknown) {
+    out->AssignVarchar(text);
+    return Status::OK();
+  }
+  DS_ASSIGN_OR_RETURN(*out, ParseValue(text, type));
+  return Status::OK();
+}
+
 Result<Value> ParseValue(std::string_view text, const DataType& type) {
   switch (type.id()) {
     case TypeId::kUnknown:

@@ -38,5 +38,8 @@ std::string FormatValue(const Value& value, const DataType& type);
 void AppendValue(const Value& value, const DataType& type, std::string* out);
 
 Result<Value> ParseValue(std::string_view text, const DataType& type);
+// ParseValue() into `*out` (left unspecified on failure), reusing its memory where it can: the
+// form for loops that parse many values of one column (COPY).
+Status ParseValueInto(std::string_view text, const DataType& type, Value* out);
 
 }  // namespace dynasink::types

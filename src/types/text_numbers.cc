@@ -140,6 +140,24 @@ Result<F> ParseFloat(std::string_view text, std::string_view type_name) {
   // handles above (nan(...), infinity variants) by requiring a digit or point first.
   char c0 = s.front() == '+' || s.front() == '-' ? (s.size() > 1 ? s[1] : '\0') : s.front();
   if (!((c0 >= '0' && c0 <= '9') || c0 == '.')) return InvalidSyntax(type_name, text);
+  // Fast path for plain decimal forms: from_chars rounds exactly as strtod does and needs no
+  // copy. Anything it does not take whole (hexadecimal, out of range, junk) goes to strtod,
+  // which decides the result or the error.
+  {
+    std::string_view d = s.front() == '+' ? s.substr(1) : s;
+    bool plain = !d.empty();
+    for (char c : d) {
+      if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
+        plain = false;
+        break;
+      }
+    }
+    F v;
+    if (plain) {
+      auto [ptr, ec] = std::from_chars(d.data(), d.data() + d.size(), v);
+      if (ec == std::errc() && ptr == d.data() + d.size()) return v;
+    }
+  }
   std::string buf(s);
   char* end = nullptr;
   errno = 0;

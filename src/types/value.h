@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -88,6 +89,15 @@ class Value {
   static Value IntervalV(Interval v) { return Value(Rep(v)); }
   static Value JsonbV(Jsonb v) { return Value(Rep(std::move(v))); }
   static Value Struct(std::vector<Value> fields);
+  // Makes this a varchar equal to `v`, reusing the memory of the string it holds, if any (a
+  // bulk load refills one row of values per input row without allocating).
+  void AssignVarchar(std::string_view v) {
+    if (auto* s = std::get_if<std::string>(&rep_)) {
+      s->assign(v);
+    } else {
+      rep_.emplace<std::string>(v);
+    }
+  }
   static Value List(std::vector<Value> elements);
 
   bool is_null() const { return rep_.index() == 0; }

@@ -225,18 +225,20 @@ void DynamoDbSink::Run() {
     size_t extra = (writer_->outstanding_tickets() - stats.live_changes) * kTicketCharge;
     buffered_bytes_.fetch_add(extra - ledger_extra_, std::memory_order_relaxed);
     ledger_extra_ = extra;
-    if (advanced) {
-      acked_.store(watermark, std::memory_order_release);
-      metrics_->acked_seq->Set(static_cast<double>(watermark));
-      if (context_.on_progress) context_.on_progress(watermark);
-    }
     metrics_->buffered_changes->Set(static_cast<double>(stats.live_changes));
     metrics_->buffered_bytes->Set(
         static_cast<double>(buffered_bytes_.load(std::memory_order_relaxed)));
+    // The status first, then the watermark: whoever sees the new watermark (a FLUSH returning)
+    // must find a status at least as new (not "retrying" with changes still buffered).
     {
       std::lock_guard<std::mutex> lock(mu_);
       PublishStatusLocked(stats, watermark);
       controls_done_ = controls_taken;
+    }
+    if (advanced) {
+      acked_.store(watermark, std::memory_order_release);
+      metrics_->acked_seq->Set(static_cast<double>(watermark));
+      if (context_.on_progress) context_.on_progress(watermark);
     }
     ack_cv_.notify_all();
     space_cv_.notify_all();
