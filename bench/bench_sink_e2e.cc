@@ -38,26 +38,14 @@ struct Args {
 
 Args Parse(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--endpoint") {
-      a.endpoint = value();
-    } else if (arg == "--rows") {
-      a.rows = std::stoll(value());
-    } else if (arg == "--chunk") {
-      a.chunk = std::stoll(value());
-    } else if (arg == "--table") {
-      a.table = value();
-    } else if (arg == "--no-sink") {
-      a.sink = false;
-    } else {
-      Die("usage: bench_sink_e2e --endpoint URL [--rows N] [--chunk N] [--table T] [--no-sink]");
-    }
-  }
+  ParseOptions(argc, argv,
+               {{"--endpoint", [&](const std::string& v) { a.endpoint = v; }},
+                {"--rows", [&](const std::string& v) { a.rows = std::stoll(v); }},
+                {"--chunk", [&](const std::string& v) { a.chunk = std::stoll(v); }},
+                {"--table", [&](const std::string& v) { a.table = v; }},
+                {"--no-sink", nullptr, [&] { a.sink = false; }}},
+               "usage: bench_sink_e2e --endpoint URL [--rows N] [--chunk N] [--table T] "
+               "[--no-sink]");
   if (a.endpoint.empty() && a.sink) Die("bench_sink_e2e: --endpoint is required");
   if (a.rows <= 0 || a.chunk <= 0) Die("bench_sink_e2e: --rows and --chunk must be positive");
   return a;

@@ -38,27 +38,15 @@ struct Args {
 
 Args Parse(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--changes") {
-      a.changes = std::stoll(value());
-    } else if (arg == "--chunk") {
-      a.chunk = std::stoll(value());
-    } else if (arg == "--sample-ms") {
-      a.sample_ms = std::stoi(value());
-    } else if (arg == "--settle-seconds") {
-      a.settle_seconds = std::stod(value());
-    } else if (arg == "--no-sink") {
-      a.sink = false;
-    } else {
-      Die("usage: bench_sink_e2e_backlog [--changes N] [--chunk N] [--sample-ms N] "
-          "[--settle-seconds N] [--no-sink]");
-    }
-  }
+  ParseOptions(
+      argc, argv,
+      {{"--changes", [&](const std::string& v) { a.changes = std::stoll(v); }},
+       {"--chunk", [&](const std::string& v) { a.chunk = std::stoll(v); }},
+       {"--sample-ms", [&](const std::string& v) { a.sample_ms = std::stoi(v); }},
+       {"--settle-seconds", [&](const std::string& v) { a.settle_seconds = std::stod(v); }},
+       {"--no-sink", nullptr, [&] { a.sink = false; }}},
+      "usage: bench_sink_e2e_backlog [--changes N] [--chunk N] [--sample-ms N] "
+      "[--settle-seconds N] [--no-sink]");
   if (a.changes <= 0 || a.chunk <= 0 || a.sample_ms <= 0) Die("bench_sink_e2e_backlog: bad value");
   return a;
 }

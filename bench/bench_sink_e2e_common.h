@@ -17,9 +17,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dynasink::bench {
 
@@ -99,6 +101,32 @@ inline double SecondsSince(std::chrono::steady_clock::time_point start) {
 [[noreturn]] inline void Die(const std::string& what) {
   std::fprintf(stderr, "%s\n", what.c_str());
   std::exit(1);
+}
+
+// One command-line option: `--name value` (parse gets the value) or a bare `--name` (flag).
+struct Option {
+  std::string_view name;
+  std::function<void(const std::string&)> parse = nullptr;
+  std::function<void()> flag = nullptr;
+};
+
+// Applies `options` to argv; an unknown option or a missing value ends the program with `usage`.
+inline void ParseOptions(int argc, char** argv, const std::vector<Option>& options,
+                         std::string_view usage) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const Option* found = nullptr;
+    for (const Option& o : options) {
+      if (o.name == arg) found = &o;
+    }
+    if (found == nullptr) Die(std::string(usage));
+    if (found->flag) {
+      found->flag();
+      continue;
+    }
+    if (i + 1 >= argc) Die(arg + " needs a value");
+    found->parse(argv[++i]);
+  }
 }
 
 }  // namespace dynasink::bench

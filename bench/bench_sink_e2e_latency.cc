@@ -42,27 +42,14 @@ struct Args {
 
 Args Parse(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--endpoint") {
-      a.endpoint = value();
-    } else if (arg == "--rate") {
-      a.rate = std::stod(value());
-    } else if (arg == "--seconds") {
-      a.seconds = std::stod(value());
-    } else if (arg == "--clients") {
-      a.clients = std::stoi(value());
-    } else if (arg == "--table") {
-      a.table = value();
-    } else {
-      Die("usage: bench_sink_e2e_latency --endpoint URL [--rate N] [--seconds N] [--clients N] "
-          "[--table T]");
-    }
-  }
+  ParseOptions(argc, argv,
+               {{"--endpoint", [&](const std::string& v) { a.endpoint = v; }},
+                {"--rate", [&](const std::string& v) { a.rate = std::stod(v); }},
+                {"--seconds", [&](const std::string& v) { a.seconds = std::stod(v); }},
+                {"--clients", [&](const std::string& v) { a.clients = std::stoi(v); }},
+                {"--table", [&](const std::string& v) { a.table = v; }}},
+               "usage: bench_sink_e2e_latency --endpoint URL [--rate N] [--seconds N] "
+               "[--clients N] [--table T]");
   if (a.endpoint.empty()) Die("bench_sink_e2e_latency: --endpoint is required");
   if (a.rate <= 0 || a.seconds <= 0 || a.clients <= 0) Die("bench_sink_e2e_latency: bad value");
   return a;
