@@ -19,7 +19,8 @@ constexpr uint32_t kObjectIdCounter = 0;
 
 std::string IdKey(std::string_view prefix, uint32_t id) {
   std::string key(prefix);
-  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<char>(id >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>(id >> shift));
   return key;
 }
 
@@ -35,8 +36,12 @@ Status RelationExistsError(std::string_view name) {
 
 }  // namespace
 
-std::string TableMetaKey(uint32_t id) { return IdKey(kTablePrefix, id); }
-std::string SinkMetaKey(uint32_t id) { return IdKey(kSinkPrefix, id); }
+std::string TableMetaKey(uint32_t id) {
+  return IdKey(kTablePrefix, id);
+}
+std::string SinkMetaKey(uint32_t id) {
+  return IdKey(kSinkPrefix, id);
+}
 
 Catalog::Catalog(storage::Storage* storage)
     : storage_(storage), state_(std::make_shared<const State>()) {}
@@ -72,8 +77,8 @@ Status Catalog::Load() {
     r.Varint(&version);
     DS_RETURN_IF_ERROR(r.Finish("catalog version"));
   }
-  DS_LOG_INFO("catalog", "loaded {} tables and {} sinks, catalog version {}",
-              next->tables.size(), next->sinks.size(), version);
+  DS_LOG_INFO("catalog", "loaded {} tables and {} sinks, catalog version {}", next->tables.size(),
+              next->sinks.size(), version);
   std::lock_guard<std::mutex> lock(ddl_mu_);
   Publish(std::move(next), version);
   return Status::OK();
@@ -124,7 +129,8 @@ template <typename Map>
 std::vector<typename Map::mapped_type> ValuesOf(const Map& map) {
   std::vector<typename Map::mapped_type> out;
   out.reserve(map.size());
-  for (const auto& [key, def] : map) out.push_back(def);
+  for (const auto& [key, def] : map)
+    out.push_back(def);
   return out;
 }
 
@@ -138,7 +144,9 @@ TableDefPtr Catalog::FindTableById(uint32_t id) const {
   return FindIn(Current()->tables_by_id, id);
 }
 
-std::vector<TableDefPtr> Catalog::ListTables() const { return ValuesOf(Current()->tables); }
+std::vector<TableDefPtr> Catalog::ListTables() const {
+  return ValuesOf(Current()->tables);
+}
 
 SinkDefPtr Catalog::FindSink(std::string_view name) const {
   return FindIn(Current()->sinks, name);
@@ -148,7 +156,9 @@ SinkDefPtr Catalog::FindSinkById(uint32_t id) const {
   return FindIn(Current()->sinks_by_id, id);
 }
 
-std::vector<SinkDefPtr> Catalog::ListSinks() const { return ValuesOf(Current()->sinks); }
+std::vector<SinkDefPtr> Catalog::ListSinks() const {
+  return ValuesOf(Current()->sinks);
+}
 
 std::vector<SinkDefPtr> Catalog::SinksReadingTable(uint32_t table_id) const {
   auto state = Current();
@@ -211,8 +221,8 @@ Status Catalog::DropTable(uint32_t table_id) {
   for (const auto& [name, sink] : state->sinks) {
     if (sink->from_table_id != table_id) continue;
     return Status::Sql("2BP01", "cannot drop table " + table->name + " because sink " + name +
-                                    " depends on it\nHINT: Drop the sink first: DROP SINK " +
-                                    name + ";");
+                                    " depends on it\nHINT: Drop the sink first: DROP SINK " + name +
+                                    ";");
   }
   storage::WriteBatch batch;
   batch.DropTableData(table_id);
@@ -233,8 +243,8 @@ Result<SinkDefPtr> Catalog::CreateSink(SinkDefinition def, const MetaCommit& com
   auto state = Current();
   if (NameTaken(*state, def.name)) return RelationExistsError(def.name);
   if (state->tables_by_id.count(def.from_table_id) == 0) {
-    return Status::Sql("42P01", "table with id " + std::to_string(def.from_table_id) +
-                                    " does not exist");
+    return Status::Sql("42P01",
+                       "table with id " + std::to_string(def.from_table_id) + " does not exist");
   }
   if (def.id == 0) {
     DS_ASSIGN_OR_RETURN(def.id, AllocateObjectId());

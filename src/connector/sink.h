@@ -93,7 +93,7 @@ struct SinkRejection {
   std::string sink;  // the sink's name
   uint64_t seq = 0;  // the change's sequence number
   ChangeOp op = ChangeOp::kUpsert;
-  std::string key;     // the key as text: `year=2020, title='The Emoji Movie'`
+  std::string key;  // the key as text: `year=2020, title='The Emoji Movie'`
   // The key in the destination's JSON form (DynamoDB: {"year":{"N":"2020"},...}); for a value
   // that breaks a rule it holds the key attributes as they would have been sent.
   std::string key_json;

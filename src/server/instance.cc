@@ -12,7 +12,8 @@ Result<std::unique_ptr<Instance>> Instance::Open(InstanceOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) {
-    return Status::IOError("cannot create data directory " + options.data_dir + ": " + ec.message());
+    return Status::IOError("cannot create data directory " + options.data_dir + ": " +
+                           ec.message());
   }
   std::unique_ptr<Instance> instance(new Instance());
   options.storage.path = options.data_dir + "/db";
@@ -21,17 +22,18 @@ Result<std::unique_ptr<Instance>> Instance::Open(InstanceOptions options) {
   instance->engine_ =
       std::make_unique<sql::Engine>(instance->storage_.get(), instance->catalog_.get());
   catalog::Catalog* catalog = instance->catalog_.get();
-  DS_ASSIGN_OR_RETURN(
-      instance->sinks_,
-      stream::SinkManager::Open(instance->storage_.get(), catalog,
-                                [catalog](const catalog::SinkDefinition& def) {
-                                  return sql::MakeSinkProgram(*catalog, def);
-                                }));
+  DS_ASSIGN_OR_RETURN(instance->sinks_,
+                      stream::SinkManager::Open(instance->storage_.get(), catalog,
+                                                [catalog](const catalog::SinkDefinition& def) {
+                                                  return sql::MakeSinkProgram(*catalog, def);
+                                                }));
   sql::RegisterSinkStatements(instance->engine_.get(), instance->sinks_.get());
   return instance;
 }
 
-Instance::~Instance() { Close(); }
+Instance::~Instance() {
+  Close();
+}
 
 void Instance::Close() {
   // The sinks stop first (their cursors persisted), while storage is still open.

@@ -206,9 +206,7 @@ struct HandlerKey {
   // The key a parsed statement is dispatched by.
   static HandlerKey For(const Statement& stmt);
 
-  bool operator<(const HandlerKey& o) const {
-    return kind != o.kind ? kind < o.kind : sub < o.sub;
-  }
+  bool operator<(const HandlerKey& o) const { return kind != o.kind ? kind < o.kind : sub < o.sub; }
 };
 
 // Thread-safe. Registering a key again replaces its handler (so a layer above can take over

@@ -97,8 +97,7 @@ class CreateSinkHandler final : public StatementHandler {
       request.with_options = OptionList(s.with_options);
       if (s.format_encode.has_value()) {
         request.format_encode = connector::FormatEncodeClause{
-            s.format_encode->format, s.format_encode->encode,
-            OptionList(s.format_encode->options)};
+            s.format_encode->format, s.format_encode->encode, OptionList(s.format_encode->options)};
       }
       request.redacted_definition = RedactedDefinition(s);
       DS_ASSIGN_OR_RETURN(std::vector<std::string> notices,
@@ -119,8 +118,9 @@ class DropSinkHandler final : public StatementHandler {
   Result<std::unique_ptr<StatementPlan>> Plan(PlanContext&, const Statement& stmt) override {
     const auto& d = stmt.As<DropStmt>();
     if (d.behavior == DropBehavior::kCascade) {
-      return Status::Sql("0A000", "DROP SINK ... CASCADE is not supported: nothing depends on a "
-                                  "sink");
+      return Status::Sql("0A000",
+                         "DROP SINK ... CASCADE is not supported: nothing depends on a "
+                         "sink");
     }
     stream::SinkManager* manager = manager_;
     return MakeFunctionPlan([manager, &d](ExecContext& ectx) -> Result<ExecResult> {
@@ -149,8 +149,9 @@ class AlterSinkHandler final : public StatementHandler {
   Result<std::unique_ptr<StatementPlan>> Plan(PlanContext&, const Statement& stmt) override {
     const auto& a = stmt.As<AlterSinkStmt>();
     if (a.action == AlterSinkAction::kRename) {
-      return Status::Sql("0A000", "ALTER SINK ... RENAME TO is not supported\nHINT: drop the "
-                                  "sink and create it again under the new name");
+      return Status::Sql("0A000",
+                         "ALTER SINK ... RENAME TO is not supported\nHINT: drop the "
+                         "sink and create it again under the new name");
     }
     stream::SinkManager* manager = manager_;
     return MakeFunctionPlan([manager, &a](ExecContext&) -> Result<ExecResult> {
@@ -188,7 +189,8 @@ class ShowCreateSinkHandler final : public StatementHandler {
       if (def == nullptr) {
         return Status::Sql("42704", "sink \"" + name_.ToString() + "\" does not exist");
       }
-      std::vector<Row> rows{{Value::Varchar("public." + def->name), Value::Varchar(def->definition)}};
+      std::vector<Row> rows{
+          {Value::Varchar("public." + def->name), Value::Varchar(def->definition)}};
       return ExecResult::Rows(std::make_unique<VectorRowStream>(std::move(rows)), "SHOW", false);
     }
 
@@ -223,7 +225,8 @@ void RegisterSinkStatements(Engine* engine, stream::SinkManager* manager) {
   StatementRegistry& registry = engine->statements();
   registry.Register(HandlerKey::Of(StatementKind::kCreateSink),
                     std::make_shared<CreateSinkHandler>(manager));
-  registry.Register(HandlerKey::Drop(ObjectType::kSink), std::make_shared<DropSinkHandler>(manager));
+  registry.Register(HandlerKey::Drop(ObjectType::kSink),
+                    std::make_shared<DropSinkHandler>(manager));
   registry.Register(HandlerKey::Of(StatementKind::kAlterSink),
                     std::make_shared<AlterSinkHandler>(manager));
   registry.Register(HandlerKey::ShowCreate(ObjectType::kSink),

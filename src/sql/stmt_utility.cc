@@ -81,8 +81,9 @@ class TransactionHandler final : public StatementHandler {
           if (!s.in_transaction()) {
             warn("25P01", "there is no transaction in progress");
           } else {
-            warn("01000", "ROLLBACK does not undo anything: every statement was committed when "
-                          "it ran",
+            warn("01000",
+                 "ROLLBACK does not undo anything: every statement was committed when "
+                 "it ran",
                  "dynasink has no multi-statement transactions; see docs/sql.md.");
           }
           s.set_in_transaction(false);
@@ -112,7 +113,8 @@ class PrepareHandler final : public StatementHandler {
     const auto& p = stmt.As<PrepareStmt>();
     std::string name = p.name.name;
     std::vector<types::DataType> declared;
-    for (const TypeName& t : p.param_types) declared.push_back(t.type);
+    for (const TypeName& t : p.param_types)
+      declared.push_back(t.type);
     const Statement* inner = p.statement.get();
     std::string sql(ctx.sql);
     return Command([name, declared, inner, sql](ExecContext& ectx) -> Result<ExecResult> {
@@ -157,10 +159,9 @@ class ExecuteHandler final : public StatementHandler {
       DS_ASSIGN_OR_RETURN(exec::ExprPtr a, binder.BindScalar(*e.params[i]));
       if (a->type() != (*types)[i]) {
         if (!types::CanCast(a->type(), (*types)[i], types::CastContext::kAssignment)) {
-          return Status::Sql("42804", "parameter $" + std::to_string(i + 1) + " of type " +
-                                          a->type().ToString() +
-                                          " cannot be coerced to the expected type " +
-                                          (*types)[i].ToString());
+          return Status::Sql(
+              "42804", "parameter $" + std::to_string(i + 1) + " of type " + a->type().ToString() +
+                           " cannot be coerced to the expected type " + (*types)[i].ToString());
         }
         a = exec::MakeCast(std::move(a), (*types)[i]);
       }

@@ -52,12 +52,18 @@ std::string Upper(std::string s) {
   return s;
 }
 
-types::Value Text(std::string s) { return types::Value::Varchar(std::move(s)); }
+types::Value Text(std::string s) {
+  return types::Value::Varchar(std::move(s));
+}
 types::Value OptText(const std::string& s) {
   return s.empty() ? types::Value::Null() : types::Value::Varchar(s);
 }
-types::Value Int(int64_t v) { return types::Value::Int64(v); }
-types::Value Ts(int64_t micros) { return types::Value::TimestamptzV(types::Timestamptz{micros}); }
+types::Value Int(int64_t v) {
+  return types::Value::Int64(v);
+}
+types::Value Ts(int64_t micros) {
+  return types::Value::TimestamptzV(types::Timestamptz{micros});
+}
 
 constexpr int32_t kPublicSchemaId = 2200;
 constexpr int32_t kRootUserId = 1;
@@ -92,7 +98,9 @@ Result<std::unique_ptr<SinkManager>> SinkManager::Open(storage::Storage* storage
   return manager;
 }
 
-SinkManager::~SinkManager() { Close(); }
+SinkManager::~SinkManager() {
+  Close();
+}
 
 void SinkManager::Close() {
   std::map<uint32_t, Entry> entries;
@@ -124,9 +132,9 @@ Result<std::shared_ptr<SinkRunner>> SinkManager::StartRunner(
   }
   connector::SinkSource source{.from_relation = def->query_sql.empty(),
                                .input_append_only = table->append_only};
-  DS_ASSIGN_OR_RETURN(connector::ParsedSinkOptions parsed,
-                      connector::ParseSinkOptions(SinkOptionsOf(*def), FormatEncodeOf(*def),
-                                                  source));
+  DS_ASSIGN_OR_RETURN(
+      connector::ParsedSinkOptions parsed,
+      connector::ParseSinkOptions(SinkOptionsOf(*def), FormatEncodeOf(*def), source));
   const connector::SinkConnector* connector =
       connector::FindSinkConnector(parsed.generic.connector);
   if (connector == nullptr) {
@@ -275,8 +283,8 @@ Result<std::vector<std::string>> SinkManager::CreateSink(CreateSinkRequest reque
     entry.runner = std::move(runner).value();
   } else {
     entry.start_error = runner.status().message();
-    notices.push_back(fmt::format("sink {} was created but cannot start: {}", created->name,
-                                  entry.start_error));
+    notices.push_back(
+        fmt::format("sink {} was created but cannot start: {}", created->name, entry.start_error));
   }
   std::lock_guard<std::mutex> lock(mu_);
   entries_[id] = std::move(entry);
@@ -397,9 +405,9 @@ Status SinkManager::WaitFlushed(uint64_t seq, const exec::CancelToken& cancel) {
   for (const auto& [id, entry] : entries) {
     if (entry.runner == nullptr) {
       catalog::SinkDefPtr def = catalog_->FindSinkById(id);
-      return Status::Sql("55000", fmt::format("sink {} is not running: {}",
-                                              def ? def->name : std::to_string(id),
-                                              entry.start_error));
+      return Status::Sql(
+          "55000", fmt::format("sink {} is not running: {}", def ? def->name : std::to_string(id),
+                               entry.start_error));
     }
     DS_RETURN_IF_ERROR(entry.runner->WaitFlushed(seq, cancel, deadline));
   }
@@ -478,23 +486,15 @@ Result<std::vector<types::Row>> SinkManager::SinkRows() const {
     if (table != nullptr) {
       connector::SinkSource source{.from_relation = def->query_sql.empty(),
                                    .input_append_only = table->append_only};
-      auto parsed =
-          connector::ParseSinkOptions(SinkOptionsOf(*def), FormatEncodeOf(*def), source);
+      auto parsed = connector::ParseSinkOptions(SinkOptionsOf(*def), FormatEncodeOf(*def), source);
       if (parsed.ok()) type = std::string(connector::SinkTypeName(parsed->generic.type));
     }
-    rows.push_back(types::Row{types::Value::Int32(static_cast<int32_t>(def->id)),
-                              Text(def->name),
-                              types::Value::Int32(kPublicSchemaId),
-                              types::Value::Int32(kRootUserId),
-                              Text(connector_name),
-                              Text(type),
-                              types::Value::Null(),
-                              Text(def->definition),
-                              types::Value::Boolean(type != "UPSERT"),
-                              Ts(def->created_at_us),
-                              Ts(def->created_at_us),
-                              Text(kClusterVersion),
-                              Text(kClusterVersion)});
+    rows.push_back(
+        types::Row{types::Value::Int32(static_cast<int32_t>(def->id)), Text(def->name),
+                   types::Value::Int32(kPublicSchemaId), types::Value::Int32(kRootUserId),
+                   Text(connector_name), Text(type), types::Value::Null(), Text(def->definition),
+                   types::Value::Boolean(type != "UPSERT"), Ts(def->created_at_us),
+                   Ts(def->created_at_us), Text(kClusterVersion), Text(kClusterVersion)});
   }
   return rows;
 }
@@ -540,13 +540,12 @@ Result<std::vector<types::Row>> SinkManager::ErrorRows() const {
   for (ErrorRecord& r : records) {
     catalog::SinkDefPtr def = catalog_->FindSinkById(r.sink_id);
     bool is_delete = r.op == connector::ChangeOp::kDelete;
-    rows.push_back(types::Row{types::Value::Int32(static_cast<int32_t>(r.sink_id)),
-                              def ? Text(def->name) : types::Value::Null(),
-                              Int(static_cast<int64_t>(r.seq)), Text(is_delete ? "delete" : "put"),
-                              Text(std::move(r.key_json)),
-                              is_delete ? types::Value::Null() : OptText(r.item_json),
-                              OptText(r.column), Text(std::move(r.reason)),
-                              Text(std::move(r.error_type)), Ts(r.recorded_at_us)});
+    rows.push_back(
+        types::Row{types::Value::Int32(static_cast<int32_t>(r.sink_id)),
+                   def ? Text(def->name) : types::Value::Null(), Int(static_cast<int64_t>(r.seq)),
+                   Text(is_delete ? "delete" : "put"), Text(std::move(r.key_json)),
+                   is_delete ? types::Value::Null() : OptText(r.item_json), OptText(r.column),
+                   Text(std::move(r.reason)), Text(std::move(r.error_type)), Ts(r.recorded_at_us)});
   }
   return rows;
 }

@@ -60,7 +60,6 @@ class SinkValidationTest : public SinkE2eTest {
                      const std::string& table = "Movies", const std::string& key = "year,title") {
     return "CREATE SINK s FROM movies " + SinkWith(endpoint(), table, key, extra);
   }
-
 };
 
 TEST_F(SinkValidationTest, OptionErrors) {

@@ -31,11 +31,12 @@ Status DynamoDbConnector::CheckSchema(const SinkOptionList& options,
 }
 
 Result<std::vector<int>> DynamoDbConnector::KeyColumns(const SinkOptionList& options,
-                                                      const SinkSchema& schema) const {
+                                                       const SinkSchema& schema) const {
   DS_ASSIGN_OR_RETURN(DynamoDbSinkOptions parsed, ParseDynamoDbOptions(options, nullptr));
   DS_RETURN_IF_ERROR(CheckKeyColumns(parsed, schema));
   std::vector<int> columns;
-  for (const std::string& name : parsed.primary_key) columns.push_back(schema.Find(name));
+  for (const std::string& name : parsed.primary_key)
+    columns.push_back(schema.Find(name));
   return columns;
 }
 
