@@ -481,9 +481,15 @@ void SinkRunner::AdvanceCursor(bool sync) {
     // (which carries the seq of the after half), the watermark is the update's before half, and
     // a cursor there would replay the after half alone after a restart: a row that left the
     // WHERE, or a changed destination key, would then never have its old item deleted.
-    if (target == acked && !update_afters_.empty() && update_afters_.front() == acked + 1) {
-      target = acked - 1;
-    }
+    // The updates of a batch still being written (under backpressure) count too.
+    auto next_after = [&]() -> uint64_t {
+      if (!update_afters_.empty()) return update_afters_.front();
+      for (uint64_t seq : written_update_afters_) {
+        if (seq > acked) return seq;
+      }
+      return 0;
+    };
+    if (target == acked && next_after() == acked + 1) target = acked - 1;
   }
   target = std::min(target, storage_->LastCommittedSeq());
   if (target <= cursor_) return;
