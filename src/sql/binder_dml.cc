@@ -25,7 +25,8 @@ ColumnFill CloneFill(const ColumnFill& f) {
 Scope TableScope(const catalog::TableDef& table, const std::string& alias) {
   Scope scope;
   scope.tables.push_back(alias);
-  for (const auto& c : table.columns) scope.columns.push_back({alias, c.name, c.type, c.hidden});
+  for (const auto& c : table.columns)
+    scope.columns.push_back({alias, c.name, c.type, c.hidden});
   return scope;
 }
 
@@ -33,15 +34,14 @@ Scope TableScope(const catalog::TableDef& table, const std::string& alias) {
 
 Result<catalog::TableDefPtr> Binder::Impl::FindTable(const ObjectName& name) {
   const auto& parts = name.parts;
-  bool public_schema = parts.size() == 1 || (parts.size() == 2 && parts[0].name == "public") ||
-                       (parts.size() == 3 && parts[0].name == env.database &&
-                        parts[1].name == "public");
+  bool public_schema =
+      parts.size() == 1 || (parts.size() == 2 && parts[0].name == "public") ||
+      (parts.size() == 3 && parts[0].name == env.database && parts[1].name == "public");
   catalog::TableDefPtr table = public_schema ? env.catalog->FindTable(name.name()) : nullptr;
   if (table == nullptr) {
-    if (!public_schema && env.catalog->system_tables().Find(parts[parts.size() - 2].name,
-                                                            name.name()) != nullptr) {
-      return ErrorAt(name.pos, "42809",
-                     "cannot change system table \"" + name.ToString() + "\"");
+    if (!public_schema &&
+        env.catalog->system_tables().Find(parts[parts.size() - 2].name, name.name()) != nullptr) {
+      return ErrorAt(name.pos, "42809", "cannot change system table \"" + name.ToString() + "\"");
     }
     return ErrorAt(name.pos, "42P01", "relation \"" + name.ToString() + "\" does not exist");
   }
@@ -62,8 +62,8 @@ Result<ColumnFill> Binder::Impl::DefaultFill(const catalog::TableDef& table, siz
   // The DEFAULT's own text, bound on its own (positions refer to it).
   auto ast = ParseExpression(c.default_sql);
   if (!ast.ok()) {
-    return Status::Internal("stored DEFAULT of column \"" + c.name + "\" does not parse: " +
-                            ast.status().message());
+    return Status::Internal("stored DEFAULT of column \"" + c.name +
+                            "\" does not parse: " + ast.status().message());
   }
   BindEnv sub_env = env;
   sub_env.sql = c.default_sql;
@@ -133,19 +133,22 @@ Result<BoundInsert> Binder::BindInsert(const InsertStmt& stmt) {
   // Target columns.
   std::vector<size_t> targets;
   if (stmt.columns.empty()) {
-    for (uint32_t c : table.visible_columns()) targets.push_back(c);
+    for (uint32_t c : table.visible_columns())
+      targets.push_back(c);
   } else {
     std::unordered_set<size_t> seen;
     for (const Ident& id : stmt.columns) {
       int c = table.FindColumn(id.name);
       if (c < 0) {
-        return b.ErrorAt(id.pos, "42703", "column \"" + id.name + "\" of relation \"" +
-                                              table.name + "\" does not exist");
+        return b.ErrorAt(
+            id.pos, "42703",
+            "column \"" + id.name + "\" of relation \"" + table.name + "\" does not exist");
       }
       if (table.columns[static_cast<size_t>(c)].hidden) {
-        return b.ErrorAt(id.pos, "428C9", "cannot insert a non-DEFAULT value into column \"" +
-                                              id.name + "\"\nDETAIL: Column \"" + id.name +
-                                              "\" is a hidden generated column.");
+        return b.ErrorAt(id.pos, "428C9",
+                         "cannot insert a non-DEFAULT value into column \"" + id.name +
+                             "\"\nDETAIL: Column \"" + id.name +
+                             "\" is a hidden generated column.");
       }
       if (!seen.insert(static_cast<size_t>(c)).second) {
         return b.ErrorAt(id.pos, "42701", "column \"" + id.name + "\" specified more than once");
@@ -163,7 +166,8 @@ Result<BoundInsert> Binder::BindInsert(const InsertStmt& stmt) {
   auto defaults_copy = [&] {
     std::vector<ColumnFill> row;
     row.reserve(defaults.size());
-    for (const ColumnFill& f : defaults) row.push_back(CloneFill(f));
+    for (const ColumnFill& f : defaults)
+      row.push_back(CloneFill(f));
     return row;
   };
 
@@ -238,15 +242,27 @@ Result<BoundInsert> Binder::BindInsert(const InsertStmt& stmt) {
   return out;
 }
 
+namespace {
+
+// The table an UPDATE or DELETE (`verb`) changes: append-only tables refuse both.
+Result<catalog::TableDefPtr> FindChangeableTable(Binder::Impl& b, const ObjectName& name,
+                                                 std::string_view verb) {
+  DS_ASSIGN_OR_RETURN(catalog::TableDefPtr table, b.FindTable(name));
+  if (table->append_only) {
+    return b.ErrorAt(
+        name.pos, "0A000",
+        "table \"" + table->name + "\" is append-only: " + std::string(verb) + " is not allowed");
+  }
+  return table;
+}
+
+}  // namespace
+
 Result<BoundUpdate> Binder::BindUpdate(const UpdateStmt& stmt) {
   Impl& b = *impl_;
   BoundUpdate out;
-  DS_ASSIGN_OR_RETURN(out.spec.table, b.FindTable(stmt.table));
+  DS_ASSIGN_OR_RETURN(out.spec.table, FindChangeableTable(b, stmt.table, "UPDATE"));
   const catalog::TableDef& table = *out.spec.table;
-  if (table.append_only) {
-    return b.ErrorAt(stmt.table.pos, "0A000",
-                     "table \"" + table.name + "\" is append-only: UPDATE is not allowed");
-  }
   Scope scope = TableScope(table, stmt.alias ? stmt.alias->name : table.name);
   ExprCtx ctx;
   ctx.scope = &scope;
@@ -259,7 +275,8 @@ Result<BoundUpdate> Binder::BindUpdate(const UpdateStmt& stmt) {
         return b.ErrorAt(a.value->pos, "0A000",
                          "only a row of values can be assigned to a list of columns");
       }
-      for (const auto& item : a.value->As<RowExpr>().items) values.push_back(item.get());
+      for (const auto& item : a.value->As<RowExpr>().items)
+        values.push_back(item.get());
       if (values.size() != a.columns.size()) {
         return b.ErrorAt(a.value->pos, "42601",
                          "number of columns does not match number of values");
@@ -271,23 +288,26 @@ Result<BoundUpdate> Binder::BindUpdate(const UpdateStmt& stmt) {
       const Ident& id = a.columns[i];
       int c = table.FindColumn(id.name);
       if (c < 0) {
-        return b.ErrorAt(id.pos, "42703", "column \"" + id.name + "\" of relation \"" +
-                                              table.name + "\" does not exist");
+        return b.ErrorAt(
+            id.pos, "42703",
+            "column \"" + id.name + "\" of relation \"" + table.name + "\" does not exist");
       }
       size_t col = static_cast<size_t>(c);
       if (table.is_key_column(col)) {
         return b.ErrorAt(id.pos, "0A000", "update modifying the PK column is unsupported");
       }
       if (!assigned.insert(col).second) {
-        return b.ErrorAt(id.pos, "42601", "multiple assignments to same column \"" + id.name + "\"");
+        return b.ErrorAt(id.pos, "42601",
+                         "multiple assignments to same column \"" + id.name + "\"");
       }
       const catalog::ColumnDef& def = table.columns[col];
       BoundPtr e;
       if (values[i]->kind == ExprKind::kDefault) {
         DS_ASSIGN_OR_RETURN(ColumnFill fill, b.DefaultFill(table, col));
         if (fill.kind == ColumnFill::Kind::kGenerate) {
-          return b.ErrorAt(values[i]->pos, "0A000",
-                           "DEFAULT of serial column \"" + def.name + "\" in UPDATE is not supported");
+          return b.ErrorAt(
+              values[i]->pos, "0A000",
+              "DEFAULT of serial column \"" + def.name + "\" in UPDATE is not supported");
         }
         e = fill.kind == ColumnFill::Kind::kConst ? exec::MakeLiteral(fill.value, def.type)
                                                   : std::move(fill.expr);
@@ -320,12 +340,8 @@ Result<BoundUpdate> Binder::BindUpdate(const UpdateStmt& stmt) {
 Result<BoundDelete> Binder::BindDelete(const DeleteStmt& stmt) {
   Impl& b = *impl_;
   BoundDelete out;
-  DS_ASSIGN_OR_RETURN(out.spec.table, b.FindTable(stmt.table));
+  DS_ASSIGN_OR_RETURN(out.spec.table, FindChangeableTable(b, stmt.table, "DELETE"));
   const catalog::TableDef& table = *out.spec.table;
-  if (table.append_only) {
-    return b.ErrorAt(stmt.table.pos, "0A000",
-                     "table \"" + table.name + "\" is append-only: DELETE is not allowed");
-  }
   Scope scope = TableScope(table, stmt.alias ? stmt.alias->name : table.name);
   if (stmt.where) {
     ExprCtx ctx;

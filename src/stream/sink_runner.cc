@@ -504,7 +504,7 @@ void SinkRunner::AdvanceCursor(bool sync) {
 
 void SinkRunner::UpdateLagAndRate() {
   connector::SinkStatus st = sink_->GetStatus();
-  const uint64_t done = st.changes_delivered + st.changes_superseded + st.changes_rejected;
+  const uint64_t done = ChangesDone(st);
   const auto now = Clock::now();
   const int64_t now_us = NowMicros();
   std::lock_guard<std::mutex> lock(mu_);
@@ -541,9 +541,12 @@ bool SinkRunner::FlushedThrough(uint64_t seq) {
   if (state_.backfill_pending) return false;
   if (acked >= seq) return true;
   if (acked < last_written_seq_) return false;
-  if (read_through_ >= seq) return true;
+  return ReadThroughLocked(seq);
+}
+
+bool SinkRunner::ReadThroughLocked(uint64_t seq) const {
   // Nothing of this table after what was read: the entries up to seq belong to other tables.
-  return storage_->TableLastSeq(config_.table->id) <= read_through_;
+  return read_through_ >= seq || storage_->TableLastSeq(config_.table->id) <= read_through_;
 }
 
 Status SinkRunner::WaitFlushed(uint64_t seq, const exec::CancelToken& cancel,
@@ -607,12 +610,10 @@ Status SinkRunner::Resume() {
   // the runner a moment to hand over everything committed so far; a paused Sink still accepts
   // changes into its buffer, so this only waits for the log to be read.
   const uint64_t target = storage_->LastCommittedSeq();
-  const uint32_t table = config_.table->id;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, std::chrono::seconds(5), [&] {
-      return stopping_ || read_through_ >= target || storage_->TableLastSeq(table) <= read_through_;
-    });
+    cv_.wait_for(lock, std::chrono::seconds(5),
+                 [&] { return stopping_ || ReadThroughLocked(target); });
   }
   return sink_->Resume(connector::ResumeAction::kRetry);
 }
@@ -624,13 +625,11 @@ void SinkRunner::SaveState() {
     std::lock_guard<std::mutex> lock(mu_);
     copy = state_;
   }
-  copy.changes_acked = ChangesDone();
+  copy.changes_acked = ChangesDone(sink_ != nullptr ? sink_->GetStatus() : connector::SinkStatus{});
   config_.save_state(copy);
 }
 
-uint64_t SinkRunner::ChangesDone() const {
-  if (sink_ == nullptr) return acked_base_;
-  connector::SinkStatus st = sink_->GetStatus();
+uint64_t SinkRunner::ChangesDone(const connector::SinkStatus& st) const {
   return acked_base_ + st.changes_delivered + st.changes_superseded + st.changes_rejected +
          query_rejections_.load();
 }
@@ -645,7 +644,7 @@ RunnerStatus SinkRunner::GetStatus() const {
   RunnerStatus out;
   connector::SinkStatus st;
   if (sink_ != nullptr) st = sink_->GetStatus();
-  out.changes_acked = ChangesDone();
+  out.changes_acked = ChangesDone(st);
   std::lock_guard<std::mutex> lock(mu_);
   if (st.state == connector::SinkState::kPaused) {
     out.state = "paused";

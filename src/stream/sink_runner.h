@@ -135,6 +135,8 @@ class SinkRunner {
   void UpdateLagAndRate();
   void PublishStatus();
   bool FlushedThrough(uint64_t seq);
+  // Every entry of the table up to `seq` has been handed to the Sink. Needs mu_.
+  bool ReadThroughLocked(uint64_t seq) const;
   bool KeysDiffer(const types::Row& a, const types::Row& b) const;
   Result<std::string> DestKey(const types::Row& out) const;
   Result<std::string> UpstreamKey(const types::Row& in) const;
@@ -142,7 +144,8 @@ class SinkRunner {
   Status Project(const types::Row& in, bool* keep, types::Row* out) const;
   std::string UserPauseReason() const;
   void SaveState();
-  uint64_t ChangesDone() const;
+  // Changes acknowledged since creation, from the Sink's status `st`.
+  uint64_t ChangesDone(const connector::SinkStatus& st) const;
   void SetError(const Status& s);
 
   storage::Storage* storage_;

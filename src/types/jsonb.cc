@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <variant>
 
+#include "common/json_escape.h"
 #include "types/jsonb_node.h"
 
 namespace dynasink::types {
@@ -136,41 +137,14 @@ std::optional<std::string> Jsonb::AsText() const {
 namespace {
 
 void AppendJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run = 0;  // start of the pending run of characters that need no escaping
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!JsonNeedsEscape(c)) continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
+    AppendJsonEscape(c, out);
   }
   out->append(s.data() + run, s.size() - run);
   out->push_back('"');

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "shared_server_test.h"
 #include "support/dynasink_server.h"
 #include "support/pg_client.h"
 
@@ -48,43 +49,18 @@ uint64_t BigEndian(const char* p, int n) {
   return v;
 }
 
-class LibpqClientTest : public ::testing::Test {
+class LibpqClientTest : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = DynasinkServer::Start();
-    if (started.ok()) {
-      server_ = std::move(*started).release();
-    } else {
-      start_error_ = new std::string(started.status().message());
-    }
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      Status s = server_->Stop();
-      EXPECT_TRUE(s.ok()) << s.message();
-    }
-    delete server_;
-    server_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-
   void SetUp() override {
-    if (server_ == nullptr) {
-      if (start_error_->find("binary was not found") != std::string::npos) {
-        GTEST_SKIP() << *start_error_;
-      }
-      FAIL() << "cannot start dynasink: " << *start_error_;
-    }
+    RequireServer();
+    if (IsSkipped() || HasFatalFailure()) return;
     conn_ = PQconnectdb(server_->ConnInfo().c_str());
     ASSERT_EQ(PQstatus(conn_), CONNECTION_OK) << PQerrorMessage(conn_);
   }
 
   void TearDown() override {
     if (conn_) PQfinish(conn_);
-    if (HasFailure() && server_) {
-      std::cerr << "---- dynasink log, last part ----\n" << server_->LogTail() << "\n";
-    }
+    SharedServerTest::TearDown();
   }
 
   Res Exec(const std::string& sql) { return Res(PQexec(conn_, sql.c_str())); }
@@ -125,13 +101,8 @@ class LibpqClientTest : public ::testing::Test {
     return result;
   }
 
-  static DynasinkServer* server_;
-  static std::string* start_error_;
   PGconn* conn_ = nullptr;
 };
-
-DynasinkServer* LibpqClientTest::server_ = nullptr;
-std::string* LibpqClientTest::start_error_ = nullptr;
 
 TEST_F(LibpqClientTest, ExecParamsWithTextParameters) {
   MustExec(

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "shared_server_test.h"
 #include "support/dynasink_server.h"
 #include "support/pg_client.h"
 
@@ -51,44 +52,18 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
-class PsqlClientTest : public ::testing::Test {
+class PsqlClientTest : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = DynasinkServer::Start();
-    if (started.ok()) {
-      server_ = std::move(*started).release();
-    } else {
-      start_error_ = new std::string(started.status().message());
-    }
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      Status s = server_->Stop();
-      EXPECT_TRUE(s.ok()) << s.message();
-    }
-    delete server_;
-    server_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-
   void SetUp() override {
     if (access(kPsql, X_OK) != 0) GTEST_SKIP() << "psql is not installed (postgresql-client)";
-    if (server_ == nullptr) {
-      // Without the binary there is nothing to test yet; any other start failure is a failure.
-      if (start_error_->find("binary was not found") != std::string::npos) {
-        GTEST_SKIP() << *start_error_;
-      }
-      FAIL() << "cannot start dynasink: " << *start_error_;
-    }
+    RequireServer();
+    if (IsSkipped() || HasFatalFailure()) return;
     dir_ = fs::temp_directory_path() / fs::path("dynasink-psql-" + std::to_string(getpid()));
     fs::create_directories(dir_);
   }
 
   void TearDown() override {
-    if (HasFailure() && server_) {
-      std::cerr << "---- dynasink log, last part ----\n" << server_->LogTail() << "\n";
-    }
+    SharedServerTest::TearDown();
     std::error_code ec;
     if (!dir_.empty()) fs::remove_all(dir_, ec);
   }
@@ -119,13 +94,8 @@ class PsqlClientTest : public ::testing::Test {
     return std::move(c).value();
   }
 
-  static DynasinkServer* server_;
-  static std::string* start_error_;
   fs::path dir_;
 };
-
-DynasinkServer* PsqlClientTest::server_ = nullptr;
-std::string* PsqlClientTest::start_error_ = nullptr;
 
 TEST_F(PsqlClientTest, CommandsAndAlignedOutput) {
   auto setup = Psql({"-q", "-c",

@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/locate.h"
+
 namespace dynasink::test {
 namespace fs = std::filesystem;
 namespace {
@@ -32,11 +34,6 @@ bool HasJar(const fs::path& dir) {
   std::error_code ec;
   return fs::is_regular_file(dir / "DynamoDBLocal.jar", ec) &&
          fs::is_directory(dir / "DynamoDBLocal_lib", ec);
-}
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
 }
 
 // java from $JAVA_HOME, else the first on PATH. Resolved before fork: exec in the child must not
@@ -134,19 +131,10 @@ Result<std::string> DynamoDbLocal::FindJarDir(const std::string& hint) {
   if (std::string src = Env("DYNASINK_SOURCE_DIR"); !src.empty()) {
     candidates.push_back(fs::path(src) / ".cache" / "dynamodb-local");
   }
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-      candidates.push_back(dir / ".cache" / "dynamodb-local");
-      if (dir == dir.root_path()) break;
-    }
-  }
+  for (fs::path& p : UnderAncestorsOfSelf(fs::path(".cache") / "dynamodb-local"))
+    candidates.push_back(std::move(p));
   std::string looked;
-  for (const fs::path& c : candidates) {
-    if (HasJar(c)) return c.string();
-    if (looked.size() < 600) looked += (looked.empty() ? "" : ", ") + c.string();
-  }
+  if (auto found = FirstMatching(candidates, HasJar, &looked)) return *found;
   return Status::NotFound(fmt::format(
       "DynamoDB Local not found (looked for DynamoDBLocal.jar and DynamoDBLocal_lib/ in {}); "
       "run scripts/install-deps",

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "support/dynamodb_local.h"  // PickFreeLoopbackPort
+#include "support/locate.h"
 
 extern char** environ;
 
@@ -27,11 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
 
 bool IsExecutable(const fs::path& p) {
   std::error_code ec;
@@ -75,19 +71,10 @@ Result<std::string> DynasinkServer::FindBinary(const std::string& hint) {
   if (std::string dir = Env("DYNASINK_BINARY_DIR"); !dir.empty()) {
     candidates.push_back(fs::path(dir) / "src" / "dynasink");
   }
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-      candidates.push_back(dir / "src" / "dynasink");
-      if (dir == dir.root_path()) break;
-    }
-  }
+  for (fs::path& p : UnderAncestorsOfSelf(fs::path("src") / "dynasink"))
+    candidates.push_back(std::move(p));
   std::string looked;
-  for (const fs::path& c : candidates) {
-    if (IsExecutable(c)) return c.string();
-    if (looked.size() < 600) looked += (looked.empty() ? "" : ", ") + c.string();
-  }
+  if (auto found = FirstMatching(candidates, IsExecutable, &looked)) return *found;
   return Status::NotFound(fmt::format(
       "the dynasink server binary was not found (looked at {}); build the `dynasink` target",
       looked.empty() ? "nothing: DYNASINK_BINARY_DIR is unset" : looked));

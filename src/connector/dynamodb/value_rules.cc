@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "common/json_escape.h"
+
 namespace dynasink::connector::dynamodb {
 
 namespace {
@@ -28,13 +30,6 @@ size_t Utf8SequenceLength(const unsigned char* s, size_t i, size_t n) {
     return 4;
   }
   return 0;
-}
-
-constexpr char kHex[] = "0123456789abcdef";
-
-// Which ASCII bytes need escaping inside a JSON string.
-constexpr bool NeedsEscape(unsigned char c) {
-  return c < 0x20 || c == '"' || c == '\\';
 }
 
 }  // namespace
@@ -128,38 +123,12 @@ bool AppendJsonEscaped(std::string_view text, std::string* out) {
   while (i < n) {
     unsigned char c = s[i];
     if (c < 0x80) {
-      if (!NeedsEscape(c)) {
+      if (!JsonNeedsEscape(c)) {
         ++i;
         continue;
       }
       out->append(text.data() + run, i - run);
-      switch (c) {
-        case '"':
-          out->append("\\\"");
-          break;
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        case '\b':
-          out->append("\\b");
-          break;
-        case '\f':
-          out->append("\\f");
-          break;
-        default: {
-          char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-          out->append(buf, 6);
-        }
-      }
+      AppendJsonEscape(c, out);
       run = ++i;
       continue;
     }
