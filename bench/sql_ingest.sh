@@ -8,14 +8,18 @@
 #
 #   bench/sql_ingest.sh [--runs N] [--copy-rows N] [--insert-rows N] [--prepared-rows N]
 #                       [--clients N] [--modes "copy insert prepared"] [--quick] [--pg-only]
+#                       [--no-change-log]
 #
 # PostgreSQL: a fresh cluster in a temporary directory (initdb -E UTF8 --locale=C.UTF-8) with
 # the defaults that make it durable and unchanged WAL settings: fsync=on, synchronous_commit=on,
 # full_page_writes=on, wal_level=replica, shared_buffers 128MB, max_wal_size 1GB. It runs as the
 # `postgres` user when this script runs as root (PostgreSQL refuses root).
-# dynasink: `dynasink serve` on a fresh data directory (durable by design: every statement's
-# write is synced before it is acknowledged). Without a built server binary, or with --pg-only,
-# only PostgreSQL is measured and the dynasink column says so.
+# dynasink: `dynasink serve --change-log always` on a fresh data directory (durable by design:
+# every statement's write is synced before it is acknowledged). `--change-log always` makes
+# every statement also write its change-log entries (full rows) in the same commit, as a table
+# with a sink does; --no-change-log measures without them (a table nobody reads logs nothing).
+# Without a built server binary, or with --pg-only, only PostgreSQL is measured and the
+# dynasink column says so.
 #
 # Each mode runs --runs times (default 3) on each server, alternating servers; every run drops
 # and recreates the table. The table printed at the end gives the medians and the ratio; the
@@ -29,6 +33,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${DYNASINK_BUILD_DIR:-$root/build/release}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 runs=3 copy_rows=1000000 insert_rows=1000000 prepared_rows=200000 clients=8 pg_only=0
+change_log=always
 modes="copy insert prepared"
 while (($#)); do
   case $1 in
@@ -40,7 +45,8 @@ while (($#)); do
     --modes) modes=$2; shift 2 ;;
     --quick) copy_rows=20000 insert_rows=20000 prepared_rows=5000; shift ;;
     --pg-only) pg_only=1; shift ;;
-    *) echo "usage: $0 [--runs N] [--copy-rows N] [--insert-rows N] [--prepared-rows N] [--clients N] [--modes LIST] [--quick] [--pg-only]" >&2; exit 2 ;;
+    --no-change-log) change_log=with-sinks; shift ;;
+    *) echo "usage: $0 [--runs N] [--copy-rows N] [--insert-rows N] [--prepared-rows N] [--clients N] [--modes LIST] [--quick] [--pg-only] [--no-change-log]" >&2; exit 2 ;;
   esac
 done
 
@@ -106,7 +112,8 @@ start_pg() {
 start_dynasink() {
   dyn_port=$(free_port)
   mkdir -p "$tmp/dyn"
-  "$dynasink" serve --data-dir "$tmp/dyn" --listen "127.0.0.1:$dyn_port" --log-level warn >"$tmp/dyn.log" 2>&1 &
+  "$dynasink" serve --data-dir "$tmp/dyn" --listen "127.0.0.1:$dyn_port" --log-level warn \
+    --change-log "$change_log" >"$tmp/dyn.log" 2>&1 &
   dyn_pid=$!
   wait_ready dynasink "$dyn_port" root "$tmp/dyn.log"
 }
@@ -125,7 +132,7 @@ measure() {
 
 start_pg
 [[ -n $dynasink ]] && start_dynasink
-echo "PostgreSQL $pg_version ($pg_settings); dynasink: ${dynasink:-not measured}; $(nproc) cores; $runs runs" >&2
+echo "PostgreSQL $pg_version ($pg_settings); dynasink: ${dynasink:-not measured} (--change-log $change_log); $(nproc) cores; $runs runs" >&2
 : >"$tmp/results"
 for run in $(seq "$runs"); do
   echo "run $run" >&2

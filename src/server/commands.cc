@@ -44,6 +44,7 @@ std::string Usage() {
          "  dynasink serve --data-dir DIR [--listen 127.0.0.1:4566] [--metrics HOST:PORT]\n"
          "                 [--log-level trace|debug|info|warn|error]\n"
          "                 [--auth trust|scram-sha-256|md5 --password-file FILE]\n"
+         "                 [--change-log with-sinks|always]\n"
          "  dynasink sql --data-dir DIR (-f FILE | -c SQL) [--log-level LEVEL]\n"
          "  dynasink version\n";
 }
@@ -85,6 +86,13 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       DS_RETURN_IF_ERROR(take(&cl.log_level));
     } else if (flag == "--auth" && cl.command == "serve") {
       DS_RETURN_IF_ERROR(take(&cl.auth));
+    } else if (flag == "--change-log" && cl.command == "serve") {
+      DS_RETURN_IF_ERROR(take(&value));
+      if (value != "with-sinks" && value != "always") {
+        return Status::InvalidArgument("--change-log must be with-sinks or always, not \"" +
+                                       value + "\"");
+      }
+      cl.change_log_always = value == "always";
     } else if (flag == "--password-file" && cl.command == "serve") {
       DS_RETURN_IF_ERROR(take(&cl.password_file));
     } else if ((flag == "-f" || flag == "--file") && cl.command == "sql") {
@@ -150,6 +158,7 @@ int Serve(const CommandLine& cl) {
 
   InstanceOptions io;
   io.data_dir = cl.data_dir;
+  io.storage.log_tables_without_cursors = cl.change_log_always;
   auto instance = Instance::Open(io);
   if (!instance.ok()) {
     DS_LOG_ERROR("server", "cannot open {}: {}", cl.data_dir, instance.status().ToString());

@@ -2,6 +2,7 @@
 //
 //   dynasink serve --data-dir DIR [--listen 127.0.0.1:4566] [--metrics ADDR]
 //                  [--log-level L] [--auth trust|scram-sha-256|md5 --password-file F]
+//                  [--change-log with-sinks|always]
 //   dynasink sql   --data-dir DIR (-f FILE | -c SQL) [--log-level L]
 //   dynasink version
 //
@@ -25,6 +26,10 @@ struct CommandLine {
   std::string log_level;
   std::string auth = "trust";
   std::string password_file;
+  // --change-log always: every table writes change-log entries, also without a sink (they are
+  // truncated at once); with-sinks (the default) logs only tables a sink reads. For measuring
+  // the log's cost.
+  bool change_log_always = false;
   std::string file;                    // sql -f
   std::optional<std::string> command_text;  // sql -c
 };

@@ -191,7 +191,7 @@ Status SinkRunner::Backfill() {
   types::Row in;
   for (it->SeekToFirst(); it->Valid() && !stopping_; it->Next()) {
     DS_RETURN_IF_ERROR(types::DecodeRow(it->row(), config_.program->input_types(), &in));
-    DS_RETURN_IF_ERROR(Transform(nullptr, &in, seq));
+    DS_RETURN_IF_ERROR(TransformInsert(&in, seq));
     ++rows;
     if (outputs_.size() >= kBackfillChunk) {
       DS_RETURN_IF_ERROR(FlushOutputs());
@@ -231,7 +231,7 @@ void SinkRunner::Tail() {
       }
       switch (e.op) {
         case storage::ChangeOp::kInsert:
-          s = Transform(nullptr, &row, e.seq);
+          s = TransformInsert(&row, e.seq);
           break;
         case storage::ChangeOp::kDelete:
           s = Transform(&row, nullptr, e.seq);
@@ -338,6 +338,17 @@ Status SinkRunner::Transform(const types::Row* before, const types::Row* after, 
   } else if (b_keep) {
     Emit(ChangeOp::kDelete, seq, std::move(b_out));
   }
+  return Status::OK();
+}
+
+Status SinkRunner::TransformInsert(types::Row* row, uint64_t seq) {
+  const exec::RowProgram& program = *config_.program;
+  if (!program.is_identity() || groups_ != nullptr) return Transform(nullptr, row, seq);
+  // Identity: the output is the visible columns, which come first; hidden ones (a row id) end
+  // the row. Both sink types send an insert as an upsert.
+  row->resize(program.columns().size());
+  Emit(ChangeOp::kUpsert, seq, std::move(*row));
+  row->clear();
   return Status::OK();
 }
 

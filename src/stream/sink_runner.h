@@ -123,6 +123,10 @@ class SinkRunner {
   void CheckBackfillDone();
   // Turns one upstream change (before and/or after image, as table rows) into sink changes.
   Status Transform(const types::Row* before, const types::Row* after, uint64_t seq);
+  // Transform(nullptr, row, seq) for an inserted row, which it may consume: a sink that sends
+  // the table's rows unchanged (no query, no key groups) emits the row itself, without
+  // evaluating a projection or copying a value. Leaves *row empty or unchanged.
+  Status TransformInsert(types::Row* row, uint64_t seq);
   Status TransformGrouped(types::Row* before_out, types::Row* after_out,
                           const types::Row& upstream_row, uint64_t seq);
   void Emit(connector::ChangeOp op, uint64_t seq, types::Row&& row);

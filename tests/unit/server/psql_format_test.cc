@@ -53,6 +53,17 @@ TEST(CommandLineTest, Parses) {
   EXPECT_EQ(ParseCommandLine({"--version"})->command, "version");
 }
 
+TEST(CommandLineTest, ChangeLog) {
+  EXPECT_FALSE(ParseCommandLine({"serve", "-D", "/d"})->change_log_always);
+  EXPECT_TRUE(ParseCommandLine({"serve", "-D", "/d", "--change-log", "always"})->change_log_always);
+  EXPECT_FALSE(
+      ParseCommandLine({"serve", "-D", "/d", "--change-log=with-sinks"})->change_log_always);
+  auto bad = ParseCommandLine({"serve", "-D", "/d", "--change-log", "sometimes"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("with-sinks or always"), std::string::npos);
+  EXPECT_FALSE(ParseCommandLine({"sql", "-D", "/d", "-c", "x", "--change-log", "always"}).ok());
+}
+
 TEST(CommandLineTest, HostPort) {
   std::string host;
   uint16_t port = 0;
