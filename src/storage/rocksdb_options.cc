@@ -40,6 +40,7 @@ rocksdb::ColumnFamilyOptions BaseCf(const StorageOptions& options,
   table.block_size = 16 * 1024;
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
   table.format_version = 5;
   if (bloom) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -95,7 +96,15 @@ void BuildRocksOptions(const StorageOptions& options, rocksdb::DBOptions* db,
   db->stats_dump_period_sec = 0;
   db->stats_persist_period_sec = 0;
 
-  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Few shards: RocksDB's default (one per 512 KB) makes each shard about as small as the
+  // filter block of one 32 MB table file, so filters evicted one another and every new-key
+  // lookup of an INSERT read and checksummed a whole filter block again. Filters and indexes
+  // go to the high-priority pool, so a scan or a change-log read does not push them out.
+  rocksdb::LRUCacheOptions cache_options;
+  cache_options.capacity = options.block_cache_bytes;
+  cache_options.num_shard_bits = 2;
+  cache_options.high_pri_pool_ratio = 0.5;
+  auto cache = rocksdb::NewLRUCache(cache_options);
   column_families->clear();
   column_families->emplace_back(format::kSystemCf, BaseCf(options, cache, false, false));
   column_families->emplace_back(format::kRowsCf, BaseCf(options, cache, true, true));

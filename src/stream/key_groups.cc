@@ -108,8 +108,29 @@ Status KeyGroups::Commit() {
   return Status::OK();
 }
 
-void KeyGroups::DropIndex(uint32_t index_id, storage::WriteBatch* batch) {
-  batch->DropTableData(index_id);
+namespace {
+constexpr std::string_view kDropPrefix = "sinkindex-drop/";
+}  // namespace
+
+void KeyGroups::MarkForDrop(uint32_t index_id, storage::WriteBatch* meta) {
+  std::string key(kDropPrefix);
+  AppendBigEndian32(&key, index_id);
+  meta->PutMeta(key, "");
+}
+
+Status KeyGroups::DropMarked(storage::Storage* storage) {
+  DS_ASSIGN_OR_RETURN(auto markers, storage->ScanMeta(kDropPrefix));
+  for (const auto& [key, value] : markers) {
+    if (key.size() != kDropPrefix.size() + 4) {
+      return Status::Corruption("bad sink index drop marker of " + std::to_string(key.size()) +
+                                " bytes");
+    }
+    storage::WriteBatch batch;
+    batch.DropTableData(GetBigEndian32(key.data() + kDropPrefix.size()));
+    batch.DeleteMeta(key);
+    DS_RETURN_IF_ERROR(storage->Commit(batch).status());
+  }
+  return Status::OK();
 }
 
 }  // namespace dynasink::stream

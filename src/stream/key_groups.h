@@ -55,8 +55,12 @@ class KeyGroups {
   Status Commit();
   bool has_staged() const { return !staged_.empty(); }
 
-  // Adds the removal of the whole index to `batch` (DROP SINK).
-  static void DropIndex(uint32_t index_id, storage::WriteBatch* batch);
+  // DROP SINK removes the index in two steps, since the catalog's write (with the cursor) may
+  // hold metadata only: MarkForDrop adds a marker to that write, and DropMarked then removes the
+  // index of every marked id, each with its marker in one commit. The runtime calls DropMarked
+  // again on start, so an index a crash left between the two steps goes then.
+  static void MarkForDrop(uint32_t index_id, storage::WriteBatch* meta);
+  static Status DropMarked(storage::Storage* storage);
 
  private:
   static std::string GroupPrefix(std::string_view dest_key);

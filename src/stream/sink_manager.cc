@@ -82,6 +82,8 @@ Result<std::unique_ptr<SinkManager>> SinkManager::Open(storage::Storage* storage
   std::unique_ptr<SinkManager> manager(
       new SinkManager(storage, catalog, std::move(programs), options));
   DS_ASSIGN_OR_RETURN(manager->errors_, ErrorTable::Open(storage));
+  // Key indexes of sinks dropped just before a crash.
+  DS_RETURN_IF_ERROR(KeyGroups::DropMarked(storage));
   DS_RETURN_IF_ERROR(manager->RegisterViews());
   for (const catalog::SinkDefPtr& def : catalog->ListSinks()) {
     auto runner = manager->StartRunner(def, nullptr, nullptr);
@@ -312,16 +314,15 @@ Status SinkManager::DropSink(std::string_view name) {
       // The definition, the cursor and the error-table rows go in one write.
       storage::WriteBatch with = meta;
       errors_->DeleteSinkRecords(id, &with);
+      KeyGroups::MarkForDrop(id, &with);
       if (has_cursor) return storage_->DeleteCursor(id, &with);
       return storage_->Commit(with).status();
     }));
   }
   errors_->ForgetSink(id);
-  // The key index (rows under the sink's id) is removed after: an id is never reused, so rows
-  // left by a crash in between are unreachable and harmless.
-  storage::WriteBatch index;
-  KeyGroups::DropIndex(id, &index);
-  Status s = storage_->Commit(index).status();
+  // The key index (rows under the sink's id) goes after the catalog's write; if this fails or a
+  // crash comes first, the next start removes it (KeyGroups::DropMarked).
+  Status s = KeyGroups::DropMarked(storage_);
   if (!s.ok()) DS_LOG_WARN("stream", "sink {}: cannot remove its key index: {}", name, s.message());
   DS_LOG_INFO("stream", "dropped sink {} (id {})", name, id);
   return Status::OK();

@@ -1,6 +1,7 @@
 // KeyGroups: per destination key, the latest upstream row by sequence number (ties: the larger
 // upstream key), staged changes visible to Latest() before Commit() and durable after it, the
-// newest remaining row after removals, groups kept apart, and DropIndex.
+// newest remaining row after removals, groups kept apart, and dropping an index (also one
+// marked just before a crash).
 #include "stream/key_groups.h"
 
 #include <gtest/gtest.h>
@@ -161,7 +162,7 @@ TEST_F(KeyGroupsTest, CommitSurvivesReopen) {
   EXPECT_FALSE(groups_->has_staged());
 }
 
-TEST_F(KeyGroupsTest, DropIndexRemovesEveryGroup) {
+TEST_F(KeyGroupsTest, DropMarkedRemovesEveryGroupOfTheMarkedIndexOnly) {
   ASSERT_TRUE(groups_->Put("K1", "u1", 1, R(1, "one")).ok());
   ASSERT_TRUE(groups_->Put("K2", "u2", 2, R(2, "two")).ok());
   ASSERT_TRUE(groups_->Commit().ok());
@@ -170,12 +171,25 @@ TEST_F(KeyGroupsTest, DropIndexRemovesEveryGroup) {
   ASSERT_TRUE(other.Put("K1", "u1", 1, R(9, "other")).ok());
   ASSERT_TRUE(other.Commit().ok());
 
-  storage::WriteBatch batch;
-  KeyGroups::DropIndex(kIndex, &batch);
-  ASSERT_TRUE(storage_->Commit(batch).ok());
+  // The marker is metadata only, so it can ride in a cursor's write (DROP SINK's).
+  storage::WriteBatch meta;
+  KeyGroups::MarkForDrop(kIndex, &meta);
+  ASSERT_TRUE(storage_->Commit(meta).ok());
+  // Marked but not dropped yet, as after a crash between the two steps.
+  EXPECT_EQ(LatestV(*NewGroups(), "K1"), "one");
+  Close();
+  Open();
+  ASSERT_TRUE(KeyGroups::DropMarked(storage_.get()).ok());
   EXPECT_EQ(LatestV(*NewGroups(), "K1"), "none");
   EXPECT_EQ(LatestV(*NewGroups(), "K2"), "none");
-  EXPECT_EQ(LatestV(other, "K1"), "other");
+  KeyGroups reopened(storage_.get(), kIndex + 1, {TypeId::kInt32, TypeId::kVarchar});
+  EXPECT_EQ(LatestV(reopened, "K1"), "other");
+  // The marker went with the index: nothing is left to drop.
+  auto markers = storage_->ScanMeta("sinkindex-drop/");
+  ASSERT_TRUE(markers.ok());
+  EXPECT_TRUE(markers->empty());
+  ASSERT_TRUE(KeyGroups::DropMarked(storage_.get()).ok());
+  EXPECT_EQ(LatestV(reopened, "K1"), "other");
 }
 
 TEST_F(KeyGroupsTest, RowsOfAWrongShapeAreRefused) {

@@ -1,12 +1,15 @@
 // SinkManager, the parts that need no registered connector (the DynamoDB connector is covered
 // end to end by the integration tests): the views it registers and removes, a stored sink that
 // cannot start (listed with the reason, FLUSH refused naming it, still droppable), DROP SINK
-// removing the definition, cursor and error-table rows, and the errors of unknown sinks.
+// removing the definition, cursor, error-table rows and key index (also after a crash in
+// between), and the errors of unknown sinks.
 #include "stream/sink_manager.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "storage/write_batch.h"
+#include "stream/key_groups.h"
 #include "unit/catalog/test_db.h"
 
 namespace dynasink::stream {
@@ -161,6 +164,10 @@ TEST_F(SinkManagerTest, DropSinkRemovesDefinitionCursorAndErrorRows) {
 
   ASSERT_TRUE(manager_->DropSink("doomed").ok());
   EXPECT_EQ(db_.catalog().FindSink("doomed"), nullptr);
+  // Its key index went too, with the marker that makes a restart finish that job.
+  auto markers = db_.storage().ScanMeta("sinkindex-drop/");
+  ASSERT_TRUE(markers.ok());
+  EXPECT_TRUE(markers->empty());
   EXPECT_FALSE(db_.storage().GetCursor(id).ok());
   rows = View("rw_sink_errors");
   ASSERT_EQ(rows.size(), 1u);
@@ -184,6 +191,25 @@ TEST_F(SinkManagerTest, DropSinkRemovesDefinitionCursorAndErrorRows) {
   OpenManager();
   EXPECT_EQ(View("rw_sink_errors").size(), 1u);
   EXPECT_EQ(View("rw_sinks").size(), 1u);
+}
+
+TEST_F(SinkManagerTest, OpenFinishesTheKeyIndexDropOfASinkDroppedBeforeACrash) {
+  // The state a crash leaves between DROP SINK's catalog write and its index removal.
+  const uint32_t gone = *db_.catalog().AllocateObjectId();
+  KeyGroups index(&db_.storage(), gone, {TypeId::kInt32, TypeId::kVarchar});
+  ASSERT_TRUE(index.Put("K", "u", 1, {Value::Int32(1), Value::Varchar("v")}).ok());
+  ASSERT_TRUE(index.Commit().ok());
+  storage::WriteBatch meta;
+  KeyGroups::MarkForDrop(gone, &meta);
+  ASSERT_TRUE(db_.storage().Commit(meta).ok());
+
+  OpenManager();
+  auto latest = index.Latest("K");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_FALSE(latest->has_value());
+  auto markers = db_.storage().ScanMeta("sinkindex-drop/");
+  ASSERT_TRUE(markers.ok());
+  EXPECT_TRUE(markers->empty());
 }
 
 TEST_F(SinkManagerTest, AlterSinkChangesOnlyTheErrorPolicy) {
