@@ -207,10 +207,15 @@ void Writer::Send(Batch* batch, SteadyClock::time_point now) {
                           });
 }
 
+int Writer::CallSlots(SteadyClock::time_point now) const {
+  if (endpoint_failures_ == 0) return concurrency_.limit();
+  return now >= gate_until_ ? 1 : 0;
+}
+
 void Writer::Pump(SteadyClock::time_point now) {
   HandleHeld(now);
   if (!paused_by_rejection_ && !parked_.empty()) Unpark();
-  while (in_flight_ < concurrency_.limit()) {
+  while (in_flight_ < CallSlots(now)) {
     Batch* b = nullptr;
     if (!immediate_.empty()) {
       b = immediate_.front();
@@ -242,7 +247,21 @@ SteadyClock::time_point Writer::NextDue() const {
   SteadyClock::time_point due = SteadyClock::time_point::max();
   // With every call slot taken, a due retry waits for a completion, which wakes the worker
   // anyway: no timer then, or the worker would spin.
-  if (!waiting_.empty() && in_flight_ < concurrency_.limit()) due = waiting_.front()->due;
+  if (endpoint_failures_ > 0) {
+    // Gated: the probe's completion wakes the worker; with no probe out, the gate's opening
+    // does, if by then there is something to send.
+    if (in_flight_ == 0) {
+      SteadyClock::time_point work = SteadyClock::time_point::max();
+      if (!immediate_.empty() || (!paused_by_user_ && !paused_by_rejection_ && !ready_.empty())) {
+        work = SteadyClock::time_point::min();
+      } else if (!waiting_.empty()) {
+        work = waiting_.front()->due;
+      }
+      if (work != SteadyClock::time_point::max()) due = std::max(gate_until_, work);
+    }
+  } else if (!waiting_.empty() && in_flight_ < concurrency_.limit()) {
+    due = waiting_.front()->due;
+  }
   if (!held_.empty() && handler_failures_ > 0) due = std::min(due, handler_retry_at_);
   return due;
 }
@@ -288,6 +307,7 @@ void Writer::OnOutcome(CallOutcome outcome) {
     OnUnprocessed(batch, response, now);
     return;
   }
+  endpoint_failures_ = 0;  // the endpoint answers: open the gate
   for (EncodedChange* e : batch->entries)
     Delivered(e);
   concurrency_.OnSuccess();
@@ -298,6 +318,7 @@ void Writer::OnOutcome(CallOutcome outcome) {
 
 void Writer::OnUnprocessed(Batch* batch, const aws::BatchWriteItemResponse& response,
                            SteadyClock::time_point now) {
+  endpoint_failures_ = 0;  // an answer, if a throttled one: concurrency handles that
   // Match the unprocessed requests back to their changes by canonical key.
   std::vector<bool> unprocessed(batch->entries.size(), false);
   size_t count = 0;
@@ -379,6 +400,16 @@ void Writer::OnError(Batch* batch, const aws::DynamoDbError& error, SteadyClock:
     return;
   }
   std::string text = error.ToStatus().message();
+  // Every call would fail alike: close the endpoint gate (see writer.h). A probe's failure
+  // counts; the batch carries the endpoint's count, so that the sink reports itself failing
+  // once the first schedule is used up, whichever batches the probes were.
+  const bool probe =
+      !error.throttling() && (endpoint_failures_ == 0 || batch->sent_at >= endpoint_failed_at_);
+  if (probe) {
+    ++endpoint_failures_;
+    endpoint_failed_at_ = now;
+    batch->retries = std::max(batch->retries, endpoint_failures_ - 1);
+  }
   if (error.throttling()) {
     metrics_.throttles->Increment();
     if (concurrency_.OnThrottle(now)) metrics_.concurrency_limit->Set(concurrency_.limit());
@@ -391,6 +422,7 @@ void Writer::OnError(Batch* batch, const aws::DynamoDbError& error, SteadyClock:
     text = fmt::format("table {} not found: {}", encoder_.table(), text);
   }
   ScheduleRetry(batch, now, Redact(text));
+  if (probe) gate_until_ = batch->due;
 }
 
 void Writer::RejectAfterSend(EncodedChange* change, const aws::DynamoDbError& error) {

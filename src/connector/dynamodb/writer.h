@@ -173,6 +173,18 @@ class Writer {
   std::vector<Batch*> in_flight_batches_;  // for ReleaseAll(); unordered
   int in_flight_ = 0;
   int slow_batches_ = 0;
+  // The endpoint gate. A call that fails as a whole for a reason every call shares (no
+  // connection, a timeout, a 5xx, bad credentials, a missing table) closes it: from then on at
+  // most one call (a probe) is in flight, and only from gate_until_ on, until a call succeeds.
+  // Without it, an endpoint that is down would see every batch of the buffer retried on its own
+  // schedule: hundreds of failing calls per second and a busy core for nothing. Only probes
+  // (calls sent after the last failure was seen) count, so the calls already in flight when
+  // the endpoint went down do not push the delay to its cap at once.
+  int endpoint_failures_ = 0;
+  SteadyClock::time_point endpoint_failed_at_{};
+  SteadyClock::time_point gate_until_{};
+  // Calls that may be in flight now: the adaptive limit, or the gate's single probe.
+  int CallSlots(SteadyClock::time_point now) const;
 
   bool paused_by_user_ = false;
   bool paused_by_rejection_ = false;

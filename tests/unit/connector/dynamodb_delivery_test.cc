@@ -331,6 +331,44 @@ TEST(DeliveryTest, PastTheFirstScheduleTheSinkReportsRetryingThenRecovers) {
   EXPECT_EQ(h.TableSeqs().size(), 1u);
 }
 
+TEST(DeliveryTest, AnEndpointThatIsDownGetsOneProbeAtATime) {
+  SinkHarness::Config config;
+  config.writer.max_in_flight = 64;
+  config.writer.max_batch_items = 1;  // 500 batches, each of which could retry on its own
+  config.writer.retry_backoff_ms = 20;
+  config.writer.retry_times = 3;
+  SinkHarness h(config);
+  std::atomic<bool> down{true};
+  h.state->script = [&](const std::vector<FakeRequest>&, uint64_t) {
+    return down ? Fate::Error(aws::DynamoDbErrorKind::kNetwork, "", 0, "connection refused")
+                : Fate::Ok();
+  };
+  for (int k = 0; k < 500; ++k)
+    h.Upsert(k, "x");
+  h.Write();
+  // Probes back off 20, 40, 80 ms, then the slow schedule (2 s and more): after the calls that
+  // were in flight when the first failure came back, about 4 probes in a second, not 500 calls
+  // each retrying on its own schedule.
+  std::this_thread::sleep_for(milliseconds(1000));
+  uint64_t calls_down;
+  int max_in_flight;
+  {
+    std::lock_guard<std::mutex> lock(h.state->mu);
+    calls_down = h.state->calls;
+    max_in_flight = h.state->max_in_flight_calls;
+  }
+  EXPECT_LE(calls_down, 64u + 10u);
+  EXPECT_GT(max_in_flight, 1) << "before the first failure, calls run in parallel";
+  auto status = h.sink->GetStatus();
+  EXPECT_EQ(status.state, SinkState::kRetrying);  // past the first schedule
+  EXPECT_THAT(status.last_error, HasSubstr("connection refused"));
+  // Back up: the next probe succeeds, the gate opens and everything arrives.
+  down = false;
+  ASSERT_TRUE(h.sink->Flush(Soon()).ok());
+  EXPECT_EQ(h.TableSeqs().size(), 500u);
+  EXPECT_EQ(h.sink->GetStatus().state, SinkState::kRunning);
+}
+
 TEST(DeliveryTest, CredentialErrorsAreRetriedWithAClearMessage) {
   SinkHarness::Config config;
   config.writer.retry_times = 0;
