@@ -221,10 +221,13 @@ void DynamoDbSink::Run() {
     uint64_t watermark = writer_->watermark();
     const WriterStats& stats = writer_->stats();
     // A finished change's ticket stays in the ledger until the watermark passes it; charge those
-    // too, so that one stuck change cannot let the ledger grow without bound.
-    size_t extra = (writer_->outstanding_tickets() - stats.live_changes) * kTicketCharge;
-    buffered_bytes_.fetch_add(extra - ledger_extra_, std::memory_order_relaxed);
-    ledger_extra_ = extra;
+    // too, so that one stuck change cannot let the ledger grow without bound. What the key index
+    // grew for buffered keys (32 bytes per slot, at least two slots per key) is charged as well:
+    // with small items it is a sizeable part of what the buffer really holds.
+    size_t extra = (writer_->outstanding_tickets() - stats.live_changes) * kTicketCharge +
+                   writer_->key_index_bytes();
+    buffered_bytes_.fetch_add(extra - bookkeeping_charge_, std::memory_order_relaxed);
+    bookkeeping_charge_ = extra;
     metrics_->buffered_changes->Set(static_cast<double>(stats.live_changes));
     metrics_->buffered_bytes->Set(
         static_cast<double>(buffered_bytes_.load(std::memory_order_relaxed)));

@@ -81,9 +81,9 @@ class DynamoDbSink final : public Sink {
   std::unique_ptr<Writer> writer_;  // touched only by the worker (and by Close() after it ends)
   // Worker side: changes freed in this loop, handed to recycled_ once per loop.
   std::vector<EncodedChange*> recycled_pending_;
-  // Worker side: the charge for ledger tickets whose changes are finished but not yet passed by
-  // the watermark (a change's own charge covers its ticket while it lives).
-  size_t ledger_extra_ = 0;
+  // Worker side: the charge for bookkeeping no change's own charge covers: ledger tickets whose
+  // changes are finished but not yet passed by the watermark, and the key index's table.
+  size_t bookkeeping_charge_ = 0;
   const size_t budget_;
 
   // Write() side, single caller.

@@ -47,7 +47,7 @@ void KeyIndex::Erase(KeySlot* slot) {
   slots_[i] = KeySlot{};
   --size_;
   // Shrink after a burst of keys, so that an idle sink gives the memory back.
-  if (slots_.size() > 1024 && size_ * 8 < slots_.size()) Rehash(slots_.size() / 2);
+  if (slots_.size() > kKeptSlots && size_ * 8 < slots_.size()) Rehash(slots_.size() / 2);
 }
 
 void KeyIndex::Rehash(size_t capacity) {

@@ -40,6 +40,12 @@ class KeyIndex {
   void Erase(KeySlot* slot);
 
   size_t size() const { return size_; }
+  // The table never shrinks below kKeptSlots; what it holds beyond that was grown for buffered
+  // keys, and is charged to the sink's buffer budget.
+  static constexpr size_t kKeptSlots = 1024;
+  size_t grown_bytes() const {
+    return slots_.size() > kKeptSlots ? (slots_.size() - kKeptSlots) * sizeof(KeySlot) : 0;
+  }
 
   // Calls fn(KeySlot&) for every slot in use (no Insert() or Erase() meanwhile).
   template <typename Fn>

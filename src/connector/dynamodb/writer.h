@@ -122,6 +122,7 @@ class Writer {
   bool AdvanceWatermark() { return ledger_.Advance(); }
   uint64_t watermark() const { return ledger_.watermark(); }
   uint64_t outstanding_tickets() const { return ledger_.outstanding(); }
+  size_t key_index_bytes() const { return index_.grown_bytes(); }
   const WriterStats& stats();
 
   // Frees every change the writer still holds (after the client is gone and no call is in

@@ -117,6 +117,25 @@ TEST(KeyIndexTest, InsertFindEraseAgainstASet) {
     delete c;
 }
 
+TEST(KeyIndexTest, GrownBytesFollowTheKeysAndReturnToZero) {
+  KeyIndex index;
+  EXPECT_EQ(index.grown_bytes(), 0u);
+  std::vector<EncodedChange*> changes;
+  for (int i = 0; i < 20000; ++i) {
+    changes.push_back(Change("k" + std::to_string(i)));
+    index.Insert(changes.back());
+  }
+  // At least two slots per key, 32 bytes each, beyond the 1024 slots always kept.
+  EXPECT_GE(index.grown_bytes(), (2 * 20000 - KeyIndex::kKeptSlots) * sizeof(KeySlot));
+  EXPECT_LE(index.grown_bytes(), 4 * 20000 * sizeof(KeySlot));
+  for (EncodedChange* c : changes) {
+    index.Erase(index.Find(*c));
+    delete c;
+  }
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_EQ(index.grown_bytes(), 0u);  // an idle sink is charged nothing for its index
+}
+
 TEST(RetryScheduleTest, FirstScheduleThenSlow) {
   RetrySchedule s(3, std::chrono::milliseconds(100));
   EXPECT_EQ(s.MaxDelay(1).count(), 100);
