@@ -92,29 +92,37 @@ Status ChangeLogReader::Read(const ReadLimits& limits, ChangeBatch* out) {
 
   const size_t max_entries = std::max<size_t>(1, limits.max_entries);
   bool limited = false;
+  auto corrupt = [&](const Status& s) {
+    st.it.reset();
+    out->Clear();
+    return s.WithContext(fmt::format("table {}", table_));
+  };
+  // The iterator stays on a value until all of its entries are taken, so a read that stopped
+  // inside a pack resumes in it, skipping the entries up to position_.
   for (; st.it->Valid(); st.it->Next()) {
     uint32_t table = 0;
-    uint64_t seq = 0;
-    ChangeOp op;
-    int64_t commit_time_us = 0;
-    std::string_view row;
-    Status s = format::DecodeLogKey(st.it->key().ToStringView(), &table, &seq);
-    if (s.ok())
-      s = format::DecodeLogValue(st.it->value().ToStringView(), &op, &commit_time_us, &row);
-    if (!s.ok()) {
-      st.it.reset();
-      out->Clear();
-      return s.WithContext(fmt::format("table {}", table_));
+    uint64_t key_seq = 0;
+    format::LogValueIterator values;
+    Status s = format::DecodeLogKey(st.it->key().ToStringView(), &table, &key_seq);
+    if (s.ok()) s = values.Init(key_seq, st.it->value().ToStringView());
+    if (!s.ok()) return corrupt(s);
+    format::LogEntryView e;
+    while (true) {
+      Result<bool> more = values.Next(&e);
+      if (!more.ok()) return corrupt(more.status());
+      if (!*more) break;
+      if (e.seq <= position_) continue;
+      if (out->entries_.size() >= max_entries ||
+          (!out->entries_.empty() && out->arena_.size() + e.row.size() > limits.max_bytes)) {
+        limited = true;
+        break;
+      }
+      out->offsets_.push_back(out->arena_.size());
+      out->arena_.append(e.row);
+      out->entries_.push_back(ChangeLogEntry{e.seq, e.op, values.commit_time_us(), {}});
+      position_ = e.seq;
     }
-    if (out->entries_.size() >= max_entries ||
-        (!out->entries_.empty() && out->arena_.size() + row.size() > limits.max_bytes)) {
-      limited = true;
-      break;
-    }
-    out->offsets_.push_back(out->arena_.size());
-    out->arena_.append(row);
-    out->entries_.push_back(ChangeLogEntry{seq, op, commit_time_us, {}});
-    position_ = seq;
+    if (limited) break;
   }
 
   if (!limited) {

@@ -6,7 +6,11 @@
 // UpdateBefore(old row) and UpdateAfter(new row) at consecutive sequence numbers. Sequence
 // numbers come from one global counter shared by all tables and are assigned in commit order,
 // so within a table they increase but have gaps (the numbers other tables took). An entry is
-// readable only once its commit is durable.
+// readable only once its commit is durable. (On disk, runs of consecutive entries share one
+// value, a pack: see format.h. Readers see single entries either way.)
+//
+// Truncation removes entries at or below the slowest cursor; a few such entries may survive
+// while they share a pack with later ones. A reader starts at its cursor, so it never sees them.
 //
 // Which tables have a log. Entries are written only for tables with at least one cursor
 // (Storage::RegisterCursor*), unless StorageOptions::log_tables_without_cursors. A cursor's

@@ -140,6 +140,12 @@ Status Storage::Impl::Recover() {
       uint32_t table = 0;
       uint64_t first = 0, last = 0;
       DS_RETURN_IF_ERROR(format::DecodeLogKey(it->key().ToStringView(), &table, &first));
+      {
+        // A pack is keyed by its last entry; the table's log starts at the pack's first.
+        format::LogValueIterator values;
+        DS_RETURN_IF_ERROR(values.Init(first, it->value().ToStringView()));
+        first = values.first_seq();
+      }
       it->SeekForPrev(format::LogKey(table, std::numeric_limits<uint64_t>::max()));
       if (!it->Valid()) break;
       DS_RETURN_IF_ERROR(format::DecodeLogKey(it->key().ToStringView(), &table, &last));
@@ -365,6 +371,7 @@ StorageStats Storage::GetStats() const {
   s.wal_syncs = impl_->stat_syncs.load(std::memory_order_relaxed);
   s.bytes_written = impl_->stat_bytes.load(std::memory_order_relaxed);
   s.log_entries_written = impl_->stat_log_written.load(std::memory_order_relaxed);
+  s.log_values_written = impl_->stat_log_values.load(std::memory_order_relaxed);
   s.log_entries_skipped = impl_->stat_log_skipped.load(std::memory_order_relaxed);
   s.max_group_commits = impl_->stat_max_group.load(std::memory_order_relaxed);
   s.log_truncations = impl_->stat_truncations.load(std::memory_order_relaxed);

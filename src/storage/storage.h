@@ -71,6 +71,7 @@ struct StorageStats {
   uint64_t wal_syncs = 0;            // of those, the ones that synced the WAL
   uint64_t bytes_written = 0;        // RocksDB batch bytes written by the leaders
   uint64_t log_entries_written = 0;  // change-log entries written
+  uint64_t log_values_written = 0;   // RocksDB values they took (a pack holds a run of entries)
   uint64_t log_entries_skipped = 0;  // entries of tables without cursors, not written
   uint64_t max_group_commits = 0;    // the largest group seen
   uint64_t log_truncations = 0;      // range deletions of change-log entries

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/format.h"
 #include "storage/storage.h"
 
 namespace dynasink::storage {
@@ -99,6 +100,15 @@ struct Storage::Impl {
   std::vector<uint32_t> dropped;
   std::vector<std::pair<uint64_t, uint64_t>> counter_writes;  // key, value
   rocksdb::Status emit_status;  // first failure appending to group_batch
+  // The run of consecutive entries of one table being gathered into one pack (format.h).
+  struct PendingPack {
+    uint32_t table = kInvalidTable;
+    uint64_t last_seq = 0;
+    ChangeOp first_op = ChangeOp::kInsert;  // a run of one is written as a plain entry
+    std::string_view first_row;             // points into a batch of the group
+    int64_t commit_time_us = 0;
+    format::LogPackBuilder builder;
+  } pack;
   void Check(const rocksdb::Status& s) {
     if (!s.ok() && emit_status.ok()) emit_status = s;
   }
@@ -130,6 +140,7 @@ struct Storage::Impl {
   std::atomic<uint64_t> stat_syncs{0};
   std::atomic<uint64_t> stat_bytes{0};
   std::atomic<uint64_t> stat_log_written{0};
+  std::atomic<uint64_t> stat_log_values{0};
   std::atomic<uint64_t> stat_log_skipped{0};
   std::atomic<uint64_t> stat_max_group{0};
   std::atomic<uint64_t> stat_truncations{0};
@@ -147,6 +158,11 @@ struct Storage::Impl {
   void RunGroup();
   // Appends one commit's records to group_batch; advances *seq past its entries.
   void EmitBatch(const WriteBatch& batch, int64_t now_us, uint64_t* seq);
+  // Adds entry `seq` of `table` to the pending pack, writing the pack first when the entry
+  // cannot join it (another table, a gap in seqs, or the pack is full).
+  void PackEntry(uint32_t table, uint64_t seq, ChangeOp op, std::string_view row, int64_t now_us);
+  // Writes the pending pack (if any) to group_batch.
+  void FlushPack();
   Status CheckCursorAcks(const WriteBatch& batch);
 
   // Counters: the leader persists dirty high-water marks in its group's write.

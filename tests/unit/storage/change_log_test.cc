@@ -271,5 +271,156 @@ TEST(ChangeLogTest, ReaderStreamsALongBacklogAcrossMemtableFlushes) {
   EXPECT_LE(max_arena, size_t{16} << 10);
 }
 
+// A bulk statement's entries are stored as packs (format.h): many entries per RocksDB value.
+// Every position inside a pack must be a valid place to start or resume reading.
+TEST(ChangeLogTest, PackedEntriesReadFromAnyPositionAndAnyLimit) {
+  TempDir dir;
+  auto s = MustOpen(TestOptions(dir.path()));
+  ASSERT_TRUE(s->RegisterCursor(1, 1, 0).ok());
+  InsertOne(*s, 1, 1000);  // a single entry before the packs
+  WriteBatch b;
+  constexpr int kRows = 300;
+  for (int i = 0; i < kRows; ++i)
+    b.Insert(1, Pk(i), Pk(i) + std::string(i % 7, 'r'));
+  b.Update(1, Pk(5), Pk(5), Pk(5) + "after");
+  b.Delete(1, Pk(6), Pk(6));
+  auto r = s->Commit(b);
+  ASSERT_TRUE(r.ok());
+  const uint64_t first = r->first_seq, last = r->last_seq;
+  ASSERT_EQ(last - first + 1, uint64_t(kRows + 3));
+  // 1 plain value, then packs of at most 128 entries: 303 entries take 3.
+  EXPECT_EQ(s->GetStats().log_entries_written, uint64_t(kRows + 4));
+  EXPECT_EQ(s->GetStats().log_values_written, 4u);
+
+  auto check_from = [&](uint64_t after, size_t max_entries) {
+    ChangeLogReader reader(*s, 1, after);
+    ChangeBatch batch;
+    uint64_t expect = std::max(after + 1, first);
+    for (;;) {
+      ASSERT_TRUE(reader.Read({.max_entries = max_entries, .max_bytes = 1 << 20}, &batch).ok());
+      if (batch.empty()) break;
+      ASSERT_LE(batch.size(), max_entries);
+      for (const ChangeLogEntry& e : batch) {
+        ASSERT_EQ(e.seq, expect) << "from " << after << " by " << max_entries;
+        const uint64_t i = e.seq - first;
+        if (i < kRows) {
+          EXPECT_EQ(e.op, ChangeOp::kInsert);
+          EXPECT_EQ(e.row, Pk(i) + std::string(i % 7, 'r'));
+        } else if (i == kRows) {
+          EXPECT_EQ(e.op, ChangeOp::kUpdateBefore);
+        } else if (i == kRows + 1) {
+          EXPECT_EQ(e.op, ChangeOp::kUpdateAfter);
+          EXPECT_EQ(e.row, Pk(5) + "after");
+        } else {
+          EXPECT_EQ(e.op, ChangeOp::kDelete);
+        }
+        ++expect;
+      }
+    }
+    EXPECT_EQ(expect, last + 1) << "from " << after << " by " << max_entries;
+  };
+  for (uint64_t after = first - 1; after <= last; ++after)
+    check_from(after, 1000);
+  for (size_t max_entries : {1, 2, 7, 127, 128, 129, 500})
+    check_from(first - 1, max_entries);
+  // Seek() into the middle of a pack, from a reader that already went past it.
+  ChangeLogReader reader(*s, 1, 0);
+  ChangeBatch batch;
+  ASSERT_TRUE(reader.Read({.max_entries = 1000}, &batch).ok());
+  ASSERT_EQ(batch.size(), size_t(kRows + 4));
+  reader.Seek(first + 200);
+  ASSERT_TRUE(reader.Read({.max_entries = 3}, &batch).ok());
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_EQ(batch[0].seq, first + 201);
+  EXPECT_EQ(batch[0].row, Pk(201) + std::string(201 % 7, 'r'));
+}
+
+// The statements of one commit group share packs when they write the same table in turn.
+TEST(ChangeLogTest, PacksSpanTheStatementsOfACommitGroup) {
+  TempDir dir;
+  auto options = TestOptions(dir.path());
+  constexpr int kStatements = 9;
+  std::atomic<int> started{0};
+  std::atomic<bool> first_leader{true};
+  options.test_hooks.before_group_write = [&] {
+    // The first leader waits until the other statements have lined up behind it.
+    if (!first_leader.exchange(false)) return;
+    const auto deadline = steady_clock::now() + std::chrono::seconds(10);
+    while (started.load() < kStatements && steady_clock::now() < deadline)
+      std::this_thread::sleep_for(milliseconds(1));
+    std::this_thread::sleep_for(milliseconds(50));
+  };
+  auto s = MustOpen(options);
+  ASSERT_TRUE(s->RegisterCursor(1, 1, 0).ok());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStatements; ++i) {
+    threads.emplace_back([&, i] {
+      ++started;
+      InsertOne(*s, 1, i);
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  const StorageStats stats = s->GetStats();
+  EXPECT_EQ(stats.log_entries_written, uint64_t(kStatements));
+  EXPECT_LT(stats.log_values_written, stats.log_entries_written)
+      << "groups: " << stats.commit_groups << ", largest " << stats.max_group_commits;
+  auto entries = ReadAll(*s, 1, 0);
+  ASSERT_EQ(entries.size(), size_t(kStatements));
+  for (size_t i = 1; i < entries.size(); ++i)
+    EXPECT_EQ(entries[i].first.seq, entries[i - 1].first.seq + 1);
+}
+
+// DROP TABLE's range deletion must also remove entries packed earlier in the same write.
+TEST(ChangeLogTest, DropInTheSameBatchRemovesPackedEntries) {
+  TempDir dir;
+  auto s = MustOpen(TestOptions(dir.path()));
+  ASSERT_TRUE(s->RegisterCursor(1, 1, 0).ok());
+  WriteBatch b;
+  for (int i = 0; i < 10; ++i)
+    b.Insert(1, Pk(i), Pk(i));
+  b.DropTableData(1);
+  b.Insert(2, Pk(1), Pk(1));
+  ASSERT_TRUE(s->Commit(b).ok());
+  EXPECT_TRUE(ReadAll(*s, 1, 0).empty());
+}
+
+// Truncation through the middle of a pack keeps the pack whole: a reader at the cursor gets
+// exactly the entries after it, before and after a restart.
+TEST(ChangeLogTest, TruncationInsideAPackKeepsEverythingAfterTheCursor) {
+  TempDir dir;
+  uint64_t first = 0, last = 0;
+  {
+    auto s = MustOpen(TestOptions(dir.path()));
+    ASSERT_TRUE(s->RegisterCursor(1, 1, 0).ok());
+    WriteBatch b;
+    for (int i = 0; i < 1000; ++i)
+      b.Insert(1, Pk(i), Pk(i));
+    auto r = s->Commit(b);
+    ASSERT_TRUE(r.ok());
+    first = r->first_seq;
+    last = r->last_seq;
+    ASSERT_TRUE(s->AdvanceCursor(1, first + 500).ok());
+    ASSERT_TRUE(s->TruncateLogs().ok());
+    EXPECT_EQ(s->GetStats().log_truncations, 1u);
+    auto rest = ReadAll(*s, 1, first + 500);
+    ASSERT_EQ(rest.size(), 499u);
+    EXPECT_EQ(rest.front().first.seq, first + 501);
+    // Whole packs below the cut are gone (packs of 128: 0..127, ..., 384..511 straddles it).
+    auto all = ReadAll(*s, 1, 0);
+    EXPECT_EQ(all.front().first.seq, first + 384);
+  }
+  auto s = MustOpen(TestOptions(dir.path()));
+  EXPECT_EQ(s->TableLastSeq(1), last);
+  auto rest = ReadAll(*s, 1, first + 500);
+  ASSERT_EQ(rest.size(), 499u);
+  EXPECT_EQ(rest.front().first.seq, first + 501);
+  EXPECT_EQ(PkValue(rest.front().second), 501u);
+  EXPECT_EQ(InsertOne(*s, 1, 5000), last + 1);
+  ASSERT_TRUE(s->AdvanceCursor(1, last + 1).ok());
+  ASSERT_TRUE(s->TruncateLogs().ok());
+  EXPECT_TRUE(ReadAll(*s, 1, 0).empty());
+}
+
 }  // namespace
 }  // namespace dynasink::storage

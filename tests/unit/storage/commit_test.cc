@@ -64,6 +64,70 @@ TEST(FormatTest, KeysSortNumerically) {
   EXPECT_EQ(format::DecodeLogValue(value, &op, &t, &row).code(), StatusCode::kCorruption);
 }
 
+TEST(FormatTest, PacksRoundTripAndRejectDamage) {
+  format::LogPackBuilder builder;
+  builder.Start(77);
+  const std::string big(300, 'b');  // a row size of two varint bytes
+  builder.Add(ChangeOp::kInsert, "one");
+  builder.Add(ChangeOp::kUpdateBefore, "");
+  builder.Add(ChangeOp::kUpdateAfter, big);
+  const std::string value(builder.Finish());
+  ASSERT_EQ(static_cast<uint8_t>(value[0]), format::kLogPackMarker);
+
+  auto read_all = [](uint64_t key_seq, std::string_view v, std::vector<format::LogEntryView>* out) {
+    format::LogValueIterator it;
+    DS_RETURN_IF_ERROR(it.Init(key_seq, v));
+    format::LogEntryView e;
+    for (;;) {
+      Result<bool> more = it.Next(&e);
+      if (!more.ok()) return more.status();
+      if (!*more) return Status::OK();
+      out->push_back(e);
+    }
+  };
+  std::vector<format::LogEntryView> got;
+  ASSERT_TRUE(read_all(12, value, &got).ok());
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].seq, 10u);
+  EXPECT_EQ(got[0].op, ChangeOp::kInsert);
+  EXPECT_EQ(got[0].row, "one");
+  EXPECT_EQ(got[1].seq, 11u);
+  EXPECT_EQ(got[1].row, "");
+  EXPECT_EQ(got[2].seq, 12u);
+  EXPECT_EQ(got[2].op, ChangeOp::kUpdateAfter);
+  EXPECT_EQ(got[2].row, big);
+  format::LogValueIterator it;
+  ASSERT_TRUE(it.Init(12, value).ok());
+  EXPECT_EQ(it.commit_time_us(), 77);
+  EXPECT_EQ(it.first_seq(), 10u);
+
+  // A plain entry reads as a run of one.
+  std::string plain(format::kLogValueHeaderSize, '\0');
+  format::EncodeLogValueHeader(plain.data(), ChangeOp::kDelete, 5);
+  plain += "gone";
+  got.clear();
+  ASSERT_TRUE(read_all(40, plain, &got).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].seq, 40u);
+  EXPECT_EQ(got[0].op, ChangeOp::kDelete);
+  EXPECT_EQ(got[0].row, "gone");
+
+  auto code = [&](uint64_t key_seq, std::string v) {
+    std::vector<format::LogEntryView> ignored;
+    return read_all(key_seq, v, &ignored).code();
+  };
+  EXPECT_EQ(code(2, value), StatusCode::kCorruption) << "3 entries cannot end at seq 2";
+  EXPECT_EQ(code(12, value.substr(0, 10)), StatusCode::kCorruption) << "short header";
+  EXPECT_EQ(code(12, value.substr(0, value.size() - 1)), StatusCode::kCorruption) << "cut row";
+  EXPECT_EQ(code(12, value + "x"), StatusCode::kCorruption) << "trailing bytes";
+  std::string bad_op = value;
+  bad_op[format::kLogPackHeaderSize] = 9;
+  EXPECT_EQ(code(12, bad_op), StatusCode::kCorruption);
+  std::string zero = value;
+  zero[9] = zero[10] = zero[11] = zero[12] = 0;
+  EXPECT_EQ(code(12, zero), StatusCode::kCorruption) << "an empty pack";
+}
+
 TEST(CommitTest, EmptyBatchCommitsNothing) {
   TempDir dir;
   auto s = MustOpen(TestOptions(dir.path()));
