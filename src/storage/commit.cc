@@ -182,12 +182,22 @@ void Storage::Impl::RunGroup() {
   rocksdb::WriteOptions write_options;
   write_options.sync = sync;
   // A failed append (only possible for a batch beyond RocksDB's size limits) fails the group
-  // before anything is written.
-  const rocksdb::Status s = emit_status.ok() ? db->Write(write_options, &group_batch) : emit_status;
+  // before anything is written. A large group of row writes goes in as SST files.
+  Status error;
+  if (!emit_status.ok()) {
+    error = FromRocks(emit_status, "storage: commit failed, nothing of it was written");
+  } else {
+    Result<bool> bulk = TryBulkWrite(&group_batch);
+    if (!bulk.ok()) {
+      error = bulk.status().WithContext("storage: commit failed, nothing of it was written");
+    } else if (!*bulk) {
+      const rocksdb::Status s = db->Write(write_options, &group_batch);
+      if (!s.ok()) error = FromRocks(s, "storage: commit failed, nothing of it was written");
+    }
+  }
   const size_t batch_bytes = group_batch.GetDataSize();
   if (reserved || batch_bytes > kKeepGroupBatchBytes) group_batch = rocksdb::WriteBatch();
-  if (!s.ok()) {
-    const Status error = FromRocks(s, "storage: commit failed, nothing of it was written");
+  if (!error.ok()) {
     DS_LOG_ERROR("storage", "{}", error.message());
     for (Writer* x : group) {
       if (x->status.ok()) x->status = error;

@@ -108,14 +108,14 @@ Status LogValueIterator::Init(uint64_t key_seq, std::string_view value) {
     return Status::OK();
   }
   if (value.size() < kLogPackHeaderSize) {
-    return Status::Corruption(fmt::format(
-        "storage: change-log pack at seq {} has {} bytes, shorter than its header", key_seq,
-        value.size()));
+    return Status::Corruption(
+        fmt::format("storage: change-log pack at seq {} has {} bytes, shorter than its header",
+                    key_seq, value.size()));
   }
   commit_time_us_ = static_cast<int64_t>(GetLittleEndian64(value.data() + 1));
   const auto* c = reinterpret_cast<const unsigned char*>(value.data() + 9);
-  const uint32_t count = uint32_t{c[0]} | uint32_t{c[1]} << 8 | uint32_t{c[2]} << 16 |
-                         uint32_t{c[3]} << 24;
+  const uint32_t count =
+      uint32_t{c[0]} | uint32_t{c[1]} << 8 | uint32_t{c[2]} << 16 | uint32_t{c[3]} << 24;
   if (count == 0 || count > key_seq) {
     return Status::Corruption(
         fmt::format("storage: change-log pack at seq {} claims {} entries", key_seq, count));
@@ -134,15 +134,15 @@ Result<bool> LogValueIterator::Next(LogEntryView* entry) {
   }
   if (next_seq_ > last_seq_) {
     if (!rest_.empty()) {
-      return Status::Corruption(fmt::format(
-          "storage: change-log pack at seq {} has {} bytes after its last entry", last_seq_,
-          rest_.size()));
+      return Status::Corruption(
+          fmt::format("storage: change-log pack at seq {} has {} bytes after its last entry",
+                      last_seq_, rest_.size()));
     }
     return false;
   }
   auto corrupt = [&](std::string_view what) {
-    return Status::Corruption(fmt::format("storage: change-log pack at seq {}: entry {} {}",
-                                          last_seq_, next_seq_, what));
+    return Status::Corruption(
+        fmt::format("storage: change-log pack at seq {}: entry {} {}", last_seq_, next_seq_, what));
   };
   if (rest_.empty()) return corrupt("is missing");
   const auto raw = static_cast<uint8_t>(rest_[0]);

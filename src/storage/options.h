@@ -32,6 +32,11 @@ struct StorageOptions {
   // this many bytes (the first commit is always taken, whatever its size).
   size_t max_group_bytes = size_t{8} << 20;
 
+  // A commit group whose RocksDB batch reaches this many bytes and holds only row and change-log
+  // writes (a large COPY or INSERT ... SELECT) is written as SST files ingested atomically,
+  // instead of through the WAL and the memtables (see bulk_write.cc). 0 turns this off.
+  size_t bulk_write_bytes = size_t{16} << 20;
+
   // Change-log entries of a table that has no cursor are not written: nobody can read them, and
   // a cursor registered later starts at or after the moment of its registration (see
   // Storage::RegisterCursor*). Set this to write every entry anyway (they are then truncated

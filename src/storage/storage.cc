@@ -59,6 +59,7 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
   impl->cf_log = impl->handles[2];
   impl->cf_meta = impl->handles[3];
   impl->cf_cursors = impl->handles[4];
+  impl->RemoveBulkLeftovers();
 
   DS_RETURN_IF_ERROR(impl->Recover().WithContext(fmt::format("storage: {}", options.path)));
   if (options.truncate_interval.count() > 0) {
@@ -372,6 +373,7 @@ StorageStats Storage::GetStats() const {
   s.bytes_written = impl_->stat_bytes.load(std::memory_order_relaxed);
   s.log_entries_written = impl_->stat_log_written.load(std::memory_order_relaxed);
   s.log_values_written = impl_->stat_log_values.load(std::memory_order_relaxed);
+  s.bulk_writes = impl_->stat_bulk_writes.load(std::memory_order_relaxed);
   s.log_entries_skipped = impl_->stat_log_skipped.load(std::memory_order_relaxed);
   s.max_group_commits = impl_->stat_max_group.load(std::memory_order_relaxed);
   s.log_truncations = impl_->stat_truncations.load(std::memory_order_relaxed);

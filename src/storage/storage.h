@@ -75,6 +75,7 @@ struct StorageStats {
   uint64_t log_entries_skipped = 0;  // entries of tables without cursors, not written
   uint64_t max_group_commits = 0;    // the largest group seen
   uint64_t log_truncations = 0;      // range deletions of change-log entries
+  uint64_t bulk_writes = 0;          // groups written as ingested SST files
   uint64_t last_committed_seq = 0;
 };
 

@@ -100,6 +100,7 @@ struct Storage::Impl {
   std::vector<uint32_t> dropped;
   std::vector<std::pair<uint64_t, uint64_t>> counter_writes;  // key, value
   rocksdb::Status emit_status;  // first failure appending to group_batch
+  uint64_t bulk_files = 0;      // names the files of bulk writes
   // The run of consecutive entries of one table being gathered into one pack (format.h).
   struct PendingPack {
     uint32_t table = kInvalidTable;
@@ -144,6 +145,7 @@ struct Storage::Impl {
   std::atomic<uint64_t> stat_log_skipped{0};
   std::atomic<uint64_t> stat_max_group{0};
   std::atomic<uint64_t> stat_truncations{0};
+  std::atomic<uint64_t> stat_bulk_writes{0};
 
   ~Impl();
 
@@ -158,6 +160,11 @@ struct Storage::Impl {
   void RunGroup();
   // Appends one commit's records to group_batch; advances *seq past its entries.
   void EmitBatch(const WriteBatch& batch, int64_t now_us, uint64_t* seq);
+  // Writes `batch` as ingested SST files when it qualifies (StorageOptions::bulk_write_bytes):
+  // true once written, false when it does not qualify (nothing was done).
+  Result<bool> TryBulkWrite(rocksdb::WriteBatch* batch);
+  std::string BulkDir() const;
+  void RemoveBulkLeftovers();
   // Adds entry `seq` of `table` to the pending pack, writing the pack first when the entry
   // cannot join it (another table, a gap in seqs, or the pack is full).
   void PackEntry(uint32_t table, uint64_t seq, ChangeOp op, std::string_view row, int64_t now_us);

@@ -66,9 +66,18 @@ std::string RowOf(uint64_t key, uint64_t id) {
   _exit(2);
 }
 
+// How the child writes. With `bulk`, every statement that holds only rows (no marker) and whose
+// group has no cursor advance is written as ingested SST files (bulk_write.cc); the rows then
+// stand for the marker.
+struct Mode {
+  bool bulk = false;
+};
+
 // Runs in the forked child until killed.
-[[noreturn]] void RunChild(const std::string& path, int round, int fd) {
-  auto opened = Storage::Open(TestOptions(path));
+[[noreturn]] void RunChild(const std::string& path, int round, int fd, Mode mode) {
+  StorageOptions options = TestOptions(path);
+  if (mode.bulk) options.bulk_write_bytes = 1;
+  auto opened = Storage::Open(options);
   if (!opened.ok()) ChildDie("open", opened.status());
   Storage& s = **opened;
   const uint32_t table = TableOf(round);
@@ -91,7 +100,7 @@ std::string RowOf(uint64_t key, uint64_t id) {
           const uint64_t key = RowKey(t, stmt, j);
           b.Insert(table, Pk(key), RowOf(key, *id + j));
         }
-        b.PutMeta(MetaKey(round, t, stmt), std::to_string(n));
+        if (!mode.bulk) b.PutMeta(MetaKey(round, t, stmt), std::to_string(n));
         auto r = s.Commit(b);
         if (!r.ok()) ChildDie("commit", r.status());
         send(Ack{kAckStatement, uint32_t(t), stmt, r->first_seq, r->last_seq});
@@ -104,7 +113,7 @@ std::string RowOf(uint64_t key, uint64_t id) {
       const uint64_t seq = s.LastCommittedSeq();
       Status st = s.AdvanceCursor(uint64_t(round), seq);
       if (!st.ok()) ChildDie("advance", st);
-      send(Ack{kAckCursor, 0, 0, seq, 0});
+      send(Ack{kAckCursor, 0, 0, seq, s.GetStats().bulk_writes});
     }
   });
   for (auto& t : threads)
@@ -117,10 +126,11 @@ struct RoundAcks {
   std::map<std::pair<int, uint64_t>, std::pair<uint64_t, uint64_t>> seqs;  // -> first, last
   uint64_t cursor = 0;
   size_t count = 0;
+  uint64_t bulk_writes = 0;  // as the child last reported
 };
 
 // Forks the child, lets it run for `run_ms` after its first acknowledgement, kills it.
-RoundAcks CrashRound(const std::string& path, int round, int run_ms) {
+RoundAcks CrashRound(const std::string& path, int round, int run_ms, Mode mode) {
   RoundAcks acks;
   int fds[2];
   if (pipe(fds) != 0) {
@@ -130,13 +140,14 @@ RoundAcks CrashRound(const std::string& path, int round, int run_ms) {
   const pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    RunChild(path, round, fds[1]);
+    RunChild(path, round, fds[1], mode);
   }
   close(fds[1]);
   auto record = [&](const Ack& a) {
     ++acks.count;
     if (a.kind == kAckCursor) {
       acks.cursor = std::max(acks.cursor, a.first_seq);
+      acks.bulk_writes = std::max(acks.bulk_writes, a.last_seq);
       return;
     }
     auto& last = acks.last_stmt.try_emplace(int(a.thread), -1).first->second;
@@ -182,7 +193,7 @@ RoundAcks CrashRound(const std::string& path, int round, int run_ms) {
   return acks;
 }
 
-void VerifyRound(Storage& s, int round, const RoundAcks& acks, bool latest) {
+void VerifyRound(Storage& s, int round, const RoundAcks& acks, bool latest, Mode mode) {
   SCOPED_TRACE("round " + std::to_string(round));
   const uint32_t table = TableOf(round);
   // Statements whose marker is present, and the rows present, per statement.
@@ -206,6 +217,10 @@ void VerifyRound(Storage& s, int round, const RoundAcks& acks, bool latest) {
     rows[{int(key >> 48), (key >> 8) & 0xFFFFFFFFFFULL}]++;
   }
   ASSERT_TRUE(it->status().ok());
+  if (mode.bulk) {
+    for (const auto& [stmt, n] : rows)
+      markers[stmt] = RowsOf(stmt.first, stmt.second);
+  }
 
   // No partial statement: rows and marker together, all rows or none.
   for (const auto& [stmt, n] : rows) {
@@ -271,21 +286,24 @@ void VerifyRound(Storage& s, int round, const RoundAcks& acks, bool latest) {
   }
 }
 
-TEST(CrashTest, KillNineKeepsEveryAcknowledgedStatementAndNothingPartial) {
+void RunCrashRounds(Mode mode, uint32_t seed) {
   TempDir dir;
   const std::string path = dir.Sub("db");
-  std::mt19937 rng(20261124);
+  std::mt19937 rng(seed);
   // Kill points: right after the first acknowledgement, then at random moments.
   std::vector<int> run_ms = {0, 5 + int(rng() % 40), 50 + int(rng() % 150), 200 + int(rng() % 200)};
   std::vector<RoundAcks> rounds;
   for (size_t round = 0; round < run_ms.size(); ++round) {
-    rounds.push_back(CrashRound(path, int(round), run_ms[round]));
+    rounds.push_back(CrashRound(path, int(round), run_ms[round], mode));
     auto s = MustOpen(TestOptions(path));
     ASSERT_NE(s, nullptr);
     for (size_t r = 0; r <= round; ++r) {
-      VerifyRound(*s, int(r), rounds[r], r == round);
-      if (HasFatalFailure()) return;
+      VerifyRound(*s, int(r), rounds[r], r == round, mode);
+      if (::testing::Test::HasFatalFailure()) return;
     }
+    const std::string bulk_dir = dir.Sub("db/bulk");
+    EXPECT_TRUE(!std::filesystem::exists(bulk_dir) || std::filesystem::is_empty(bulk_dir))
+        << "Open removes the files of an interrupted bulk write";
     // Writing after recovery continues the sequence.
     const uint64_t last = s->LastCommittedSeq();
     WriteBatch b;
@@ -294,6 +312,24 @@ TEST(CrashTest, KillNineKeepsEveryAcknowledgedStatementAndNothingPartial) {
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->first_seq, last + 1);
   }
+  uint64_t bulk_writes = 0;
+  for (const RoundAcks& r : rounds)
+    bulk_writes += r.bulk_writes;
+  if (mode.bulk) {
+    EXPECT_GT(bulk_writes, 0u) << "the children wrote no statement as files";
+  } else {
+    EXPECT_EQ(bulk_writes, 0u);
+  }
+}
+
+TEST(CrashTest, KillNineKeepsEveryAcknowledgedStatementAndNothingPartial) {
+  RunCrashRounds(Mode{}, 20261124);
+}
+
+// The same with statements written as ingested SST files (and groups with a cursor advance
+// written the normal way in between).
+TEST(CrashTest, KillNineDuringBulkWritesKeepsEveryAcknowledgedStatementAndNothingPartial) {
+  RunCrashRounds(Mode{.bulk = true}, 20261125);
 }
 
 }  // namespace
