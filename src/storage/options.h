@@ -32,6 +32,10 @@ struct StorageOptions {
   // this many bytes (the first commit is always taken, whatever its size).
   size_t max_group_bytes = size_t{8} << 20;
 
+  // WAL files are extended this many bytes at a time with written zeros, so that the sync ending
+  // each commit overwrites instead of appending (see wal_file_system.h). 0: plain appends.
+  size_t wal_zero_step_bytes = size_t{4} << 20;
+
   // A commit group whose RocksDB batch reaches this many bytes and holds only row and change-log
   // writes (a large COPY or INSERT ... SELECT) is written as SST files ingested atomically,
   // instead of through the WAL and the memtables (see bulk_write.cc). 0 turns this off.

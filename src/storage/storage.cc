@@ -11,6 +11,7 @@
 #include "common/logging.h"
 #include "storage/format.h"
 #include "storage/storage_impl.h"
+#include "storage/wal_file_system.h"
 
 namespace dynasink::storage {
 
@@ -49,6 +50,11 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
   rocksdb::DBOptions db_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> column_families;
   BuildRocksOptions(options, &db_options, &column_families);
+  if (options.wal_zero_step_bytes > 0) {
+    impl->env = rocksdb::NewCompositeEnv(
+        NewZeroedWalFileSystem(rocksdb::FileSystem::Default(), options.wal_zero_step_bytes));
+    db_options.env = impl->env.get();
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options, options.path, column_families, &impl->handles, &raw);

@@ -74,6 +74,7 @@ struct Writer {
 
 struct Storage::Impl {
   StorageOptions options;
+  std::unique_ptr<rocksdb::Env> env;  // outlives db (declared before it)
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db
   rocksdb::ColumnFamilyHandle* cf_system = nullptr;
