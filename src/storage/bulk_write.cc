@@ -124,16 +124,19 @@ Result<bool> Storage::Impl::TryBulkWrite(rocksdb::WriteBatch* batch) {
   rocksdb::ColumnFamilyHandle* const handles[kTargets] = {cf_rows, cf_log, cf_system};
 
   // Pass 1: does it qualify, how many puts go where, and are they already in key order (a load
-  // sorted by primary key, and the log always)? Then pass 2 streams them into the files.
+  // sorted by primary key, and the log always)? It also gathers the few system records. Then
+  // pass 2 streams the rows and log values into the files.
   size_t count[kTargets] = {0, 0, 0};
   bool sorted[kTargets] = {true, true, true};
   rocksdb::Slice last[kTargets];
-  auto survey = MakeSplitter(ids, [&](Target t, const rocksdb::Slice& key, const rocksdb::Slice&) {
-    if (count[t] > 0 && key.compare(last[t]) <= 0) sorted[t] = false;
-    last[t] = key;
-    ++count[t];
-    return rocksdb::Status::OK();
-  });
+  rocksdb::WriteBatch system;
+  auto survey =
+      MakeSplitter(ids, [&](Target t, const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        if (count[t] > 0 && key.compare(last[t]) <= 0) sorted[t] = false;
+        last[t] = key;
+        ++count[t];
+        return t == kSystem ? system.Put(cf_system, key, value) : rocksdb::Status::OK();
+      });
   rocksdb::Status rs = batch->Iterate(&survey);
   if (survey.refused) return false;
   if (!rs.ok()) return FromRocks(rs, "storage: reading a bulk batch");
@@ -141,15 +144,9 @@ Result<bool> Storage::Impl::TryBulkWrite(rocksdb::WriteBatch* batch) {
 
   // 1. System records, synced, before anything that depends on them.
   if (count[kSystem] > 0) {
-    rocksdb::WriteBatch system;
-    auto copy =
-        MakeSplitter(ids, [&](Target t, const rocksdb::Slice& key, const rocksdb::Slice& value) {
-          return t == kSystem ? system.Put(cf_system, key, value) : rocksdb::Status::OK();
-        });
-    rs = batch->Iterate(&copy);
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    if (rs.ok()) rs = db->Write(wo, &system);
+    rs = db->Write(wo, &system);
     if (!rs.ok()) return FromRocks(rs, "storage: bulk write of the sequence and id counters");
   }
 

@@ -350,10 +350,6 @@ void Storage::Impl::EmitBatch(const WriteBatch& batch, int64_t now_us, uint64_t*
   stat_log_skipped.fetch_add(skipped, std::memory_order_relaxed);
 }
 
-}  // namespace dynasink::storage
-
-namespace dynasink::storage {
-
 void Storage::Impl::PackEntry(uint32_t table, uint64_t seq, ChangeOp op, std::string_view row,
                               int64_t now_us) {
   PendingPack& p = pack;
@@ -367,7 +363,6 @@ void Storage::Impl::PackEntry(uint32_t table, uint64_t seq, ChangeOp op, std::st
     p.table = table;
     p.first_op = op;
     p.first_row = row;
-    p.commit_time_us = now_us;
     p.builder.Start(now_us);
   }
   p.builder.Add(op, row);
@@ -382,7 +377,7 @@ void Storage::Impl::FlushPack() {
   rocksdb::Slice key(log_key, sizeof log_key);
   if (p.builder.count() == 1) {
     char header[format::kLogValueHeaderSize];
-    format::EncodeLogValueHeader(header, p.first_op, p.commit_time_us);
+    format::EncodeLogValueHeader(header, p.first_op, p.builder.commit_time_us());
     rocksdb::Slice value_parts[2] = {rocksdb::Slice(header, sizeof header),
                                      rocksdb::Slice(p.first_row.data(), p.first_row.size())};
     Check(

@@ -67,20 +67,16 @@ void LogPackBuilder::Start(int64_t commit_time_us) {
   buf_[0] = static_cast<char>(kLogPackMarker);
   PutLittleEndian64(buf_.data() + 1, static_cast<uint64_t>(commit_time_us));
   count_ = 0;
+  commit_time_us_ = commit_time_us;
 }
 
 void LogPackBuilder::Add(ChangeOp op, std::string_view row) {
-  // op:1 + varint32 (at most 5 bytes) + row, in one resize.
+  // op, row size, row: in one resize.
   const size_t at = buf_.size();
-  buf_.resize(at + 6 + row.size());
+  buf_.resize(at + 1 + kMaxVarint64Bytes + row.size());
   char* p = buf_.data() + at;
   *p++ = static_cast<char>(op);
-  auto n = static_cast<uint32_t>(row.size());  // rows are < 4 GiB (WriteBatch checks)
-  while (n >= 0x80) {
-    *p++ = static_cast<char>(n | 0x80);
-    n >>= 7;
-  }
-  *p++ = static_cast<char>(n);
+  p += EncodeVarint64(p, row.size());
   if (!row.empty()) std::memcpy(p, row.data(), row.size());
   p += row.size();
   buf_.resize(static_cast<size_t>(p - buf_.data()));
@@ -88,11 +84,7 @@ void LogPackBuilder::Add(ChangeOp op, std::string_view row) {
 }
 
 std::string_view LogPackBuilder::Finish() {
-  char count[4];
-  const uint32_t c = count_;
-  for (int i = 0; i < 4; ++i)
-    count[i] = static_cast<char>(c >> (8 * i));
-  std::memcpy(buf_.data() + 9, count, 4);
+  PutLittleEndian32(buf_.data() + 9, count_);
   return buf_;
 }
 
@@ -113,9 +105,7 @@ Status LogValueIterator::Init(uint64_t key_seq, std::string_view value) {
                     key_seq, value.size()));
   }
   commit_time_us_ = static_cast<int64_t>(GetLittleEndian64(value.data() + 1));
-  const auto* c = reinterpret_cast<const unsigned char*>(value.data() + 9);
-  const uint32_t count =
-      uint32_t{c[0]} | uint32_t{c[1]} << 8 | uint32_t{c[2]} << 16 | uint32_t{c[3]} << 24;
+  const uint32_t count = GetLittleEndian32(value.data() + 9);
   if (count == 0 || count > key_seq) {
     return Status::Corruption(
         fmt::format("storage: change-log pack at seq {} claims {} entries", key_seq, count));
@@ -147,17 +137,12 @@ Result<bool> LogValueIterator::Next(LogEntryView* entry) {
   if (rest_.empty()) return corrupt("is missing");
   const auto raw = static_cast<uint8_t>(rest_[0]);
   if (!IsValidChangeOp(raw)) return corrupt(fmt::format("has unknown op {}", raw));
-  uint32_t size = 0;
-  size_t i = 1;
-  for (int shift = 0;; shift += 7) {
-    if (i >= rest_.size() || shift > 28) return corrupt("has a bad row size");
-    const auto b = static_cast<uint8_t>(rest_[i++]);
-    size |= uint32_t{b & 0x7Fu} << shift;
-    if ((b & 0x80) == 0) break;
-  }
-  if (rest_.size() - i < size) return corrupt("is cut short");
-  *entry = LogEntryView{next_seq_++, static_cast<ChangeOp>(raw), rest_.substr(i, size)};
-  rest_.remove_prefix(i + size);
+  std::string_view in = rest_.substr(1);
+  uint64_t size = 0;
+  if (!GetVarint64(&in, &size)) return corrupt("has a bad row size");
+  if (in.size() < size) return corrupt("is cut short");
+  *entry = LogEntryView{next_seq_++, static_cast<ChangeOp>(raw), in.substr(0, size)};
+  rest_ = in.substr(size);
   return true;
 }
 

@@ -64,19 +64,12 @@ inline constexpr size_t kLogValueHeaderSize = 9;
 
 using ::dynasink::GetBigEndian32;
 using ::dynasink::GetBigEndian64;
+using ::dynasink::GetLittleEndian32;
+using ::dynasink::GetLittleEndian64;
 using ::dynasink::PutBigEndian32;
 using ::dynasink::PutBigEndian64;
-inline void PutLittleEndian64(char* dst, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    dst[i] = static_cast<char>(v >> (8 * i));
-}
-inline uint64_t GetLittleEndian64(const char* src) {
-  const auto* p = reinterpret_cast<const unsigned char*>(src);
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i)
-    v = (v << 8) | p[i];
-  return v;
-}
+using ::dynasink::PutLittleEndian32;
+using ::dynasink::PutLittleEndian64;
 
 // rows and changelog keys start with the table id.
 inline void EncodeTablePrefix(char* dst, uint32_t table) {
@@ -119,10 +112,12 @@ class LogPackBuilder {
   std::string_view Finish();
   uint32_t count() const { return count_; }
   size_t size() const { return buf_.size(); }
+  int64_t commit_time_us() const { return commit_time_us_; }
 
  private:
   std::string buf_;
   uint32_t count_ = 0;
+  int64_t commit_time_us_ = 0;
 };
 
 // One change-log entry as stored.

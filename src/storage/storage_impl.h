@@ -108,7 +108,6 @@ struct Storage::Impl {
     uint64_t last_seq = 0;
     ChangeOp first_op = ChangeOp::kInsert;  // a run of one is written as a plain entry
     std::string_view first_row;             // points into a batch of the group
-    int64_t commit_time_us = 0;
     format::LogPackBuilder builder;
   } pack;
   void Check(const rocksdb::Status& s) {

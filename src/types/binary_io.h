@@ -8,17 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "common/coding.h"
+
 namespace dynasink::types::binary {
 
+using ::dynasink::EncodeVarint64;
+using ::dynasink::kMaxVarint64Bytes;
+
 inline void PutVarint64(uint64_t v, std::string* out) {
-  char buf[10];
-  int n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, static_cast<size_t>(n));
+  char buf[kMaxVarint64Bytes];
+  out->append(buf, EncodeVarint64(buf, v));
 }
 
 inline void PutVarint128(unsigned __int128 v, std::string* out) {
@@ -53,21 +52,7 @@ inline void PutFixed64(uint64_t v, std::string* out) {
 }
 
 inline bool GetVarint64(std::string_view* in, uint64_t* v) {
-  uint64_t r = 0;
-  size_t i = 0;
-  for (int shift = 0; shift <= 63; shift += 7) {
-    if (i >= in->size()) return false;
-    uint8_t b = static_cast<uint8_t>((*in)[i++]);
-    // The tenth byte may only carry the top bit.
-    if (shift == 63 && b > 1) return false;
-    r |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if ((b & 0x80) == 0) {
-      in->remove_prefix(i);
-      *v = r;
-      return true;
-    }
-  }
-  return false;
+  return ::dynasink::GetVarint64(in, v);
 }
 
 inline bool GetVarint128(std::string_view* in, unsigned __int128* v) {
