@@ -34,6 +34,7 @@
 #include "aws/http_client.h"
 #include "aws/url.h"
 #include "common/logging.h"
+#include "common/thread_name.h"
 
 namespace dynasink::aws {
 namespace {
@@ -565,7 +566,10 @@ class Engine {
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {
-    thread_ = std::thread([engine = engine_] { engine->Run(); });
+    thread_ = std::thread([engine = engine_] {
+      SetThreadName("ds-http");
+      engine->Run();
+    });
   }
 
   ~CurlHttpClient() override {

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/logging.h"
+#include "common/thread_name.h"
 #include "pgwire/connection.h"
 #include "pgwire/crypto.h"
 
@@ -112,7 +113,10 @@ Status Server::Start() {
     return Status::IOError(std::string("eventfd: ") + std::strerror(errno));
   }
   started_.store(true);
-  accept_thread_ = std::thread([this] { AcceptLoop(); });
+  accept_thread_ = std::thread([this] {
+    SetThreadName("ds-pg-accept");
+    AcceptLoop();
+  });
   DS_LOG_INFO("pgwire", "listening on {}:{} (auth {})", options_.host, port_,
               AuthMethodName(options_.auth_method));
   return Status::OK();
@@ -167,7 +171,8 @@ void Server::AcceptLoop() {
     auto conn = std::make_shared<internal::Connection>(this, fd, PeerName(addr), next_pid_, secret);
     Entry& entry = connections_[next_pid_];
     entry.connection = conn;
-    entry.thread = std::thread([this, conn] {
+    entry.thread = std::thread([this, conn, pid = next_pid_] {
+      SetThreadName("ds-pg-" + std::to_string(pid));
       conn->Run();
       Poke(wake_fd_);  // lets the accept loop join this thread
     });

@@ -14,6 +14,7 @@
 
 #include "common/logging.h"
 #include "common/metrics.h"
+#include "common/thread_name.h"
 
 namespace dynasink::server {
 
@@ -31,7 +32,8 @@ void WriteAll(int fd, std::string_view data) {
   }
 }
 
-std::string Response(int code, std::string_view reason, std::string_view type, std::string_view body) {
+std::string Response(int code, std::string_view reason, std::string_view type,
+                     std::string_view body) {
   std::string r = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason) + "\r\n";
   r += "Content-Type: " + std::string(type) + "\r\n";
   r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
@@ -101,7 +103,10 @@ Status MetricsServer::Start(const std::string& host, uint16_t port) {
                                            : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
   listen_fd_ = fd;
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    SetThreadName("ds-metrics");
+    Loop();
+  });
   DS_LOG_INFO("server", "metrics on http://{}:{}/metrics", host, port_);
   return Status::OK();
 }

@@ -13,6 +13,7 @@
 // that: when a reader sees seq N, every seq below N is already visible.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/logging.h"
@@ -144,6 +145,7 @@ void Storage::Impl::RunGroup() {
     group_batch.Clear();
   }
   touched.clear();
+  row_writes.clear();
   acks.clear();
   dropped.clear();
   counter_writes.clear();
@@ -169,6 +171,7 @@ void Storage::Impl::RunGroup() {
     return;
   }
 
+  FlushRowWrites();
   FlushPack();
   EmitCounters();
   if (seq != first_seq) {
@@ -246,8 +249,6 @@ void Storage::Impl::EmitBatch(const WriteBatch& batch, int64_t now_us, uint64_t*
   bool cached_logged = false;
   uint64_t written = 0, skipped = 0;
 
-  char prefix[format::kTablePrefixSize];
-
   auto use_table = [&](uint32_t table) {
     if (table == cached_table) return;
     cached_table = table;
@@ -256,18 +257,10 @@ void Storage::Impl::EmitBatch(const WriteBatch& batch, int64_t now_us, uint64_t*
     cached_logged = options.log_tables_without_cursors || cached_log->cursors > 0;
   };
   auto put_row = [&](uint32_t table, std::string_view pk, std::string_view row) {
-    format::EncodeTablePrefix(prefix, table);
-    rocksdb::Slice key_parts[2] = {rocksdb::Slice(prefix, sizeof prefix),
-                                   rocksdb::Slice(pk.data(), pk.size())};
-    rocksdb::Slice value(row.data(), row.size());
-    Check(group_batch.Put(cf_rows, rocksdb::SliceParts(key_parts, 2),
-                          rocksdb::SliceParts(&value, 1)));
+    row_writes.push_back({table, false, pk, row});
   };
   auto delete_row = [&](uint32_t table, std::string_view pk) {
-    format::EncodeTablePrefix(prefix, table);
-    rocksdb::Slice key_parts[2] = {rocksdb::Slice(prefix, sizeof prefix),
-                                   rocksdb::Slice(pk.data(), pk.size())};
-    Check(group_batch.Delete(cf_rows, rocksdb::SliceParts(key_parts, 2)));
+    row_writes.push_back({table, true, pk, {}});
   };
   auto append_entry = [&](uint32_t table, ChangeOp op, std::string_view row) {
     const uint64_t s = (*seq)++;
@@ -323,7 +316,10 @@ void Storage::Impl::EmitBatch(const WriteBatch& batch, int64_t now_us, uint64_t*
         Check(group_batch.Delete(cf_meta, rocksdb::Slice(r.pk.data(), r.pk.size())));
         break;
       case Tag::kDropTable: {
-        FlushPack();  // the range deletion must cover entries logged before it in the group
+        // The range deletions must cover the rows written and the entries logged before them
+        // in the group, and nothing written after.
+        FlushRowWrites();
+        FlushPack();
         const std::string begin = format::TablePrefix(r.table);
         const std::string end = format::TableUpperBound(r.table);
         Check(group_batch.DeleteRange(cf_rows, begin, end));
@@ -367,6 +363,37 @@ void Storage::Impl::PackEntry(uint32_t table, uint64_t seq, ChangeOp op, std::st
   }
   p.builder.Add(op, row);
   p.last_seq = seq;
+}
+
+void Storage::Impl::FlushRowWrites() {
+  auto less = [](const RowWrite& a, const RowWrite& b) {
+    // The table prefix is the id in big-endian, so (table, pk) orders as the RocksDB key does.
+    return a.table != b.table ? a.table < b.table : a.pk < b.pk;
+  };
+  // Sorting pays for itself only past a few writes; input already in order (sequential ids)
+  // is left as it is.
+  constexpr size_t kSortFrom = 16;
+  if (row_writes.size() >= kSortFrom &&
+      !std::is_sorted(row_writes.begin(), row_writes.end(), less)) {
+    std::stable_sort(row_writes.begin(), row_writes.end(), less);
+  }
+  char prefix[format::kTablePrefixSize];
+  for (const RowWrite& w : row_writes) {
+    format::EncodeTablePrefix(prefix, w.table);
+    rocksdb::Slice key_parts[2] = {rocksdb::Slice(prefix, sizeof prefix),
+                                   rocksdb::Slice(w.pk.data(), w.pk.size())};
+    if (w.is_delete) {
+      Check(group_batch.Delete(cf_rows, rocksdb::SliceParts(key_parts, 2)));
+    } else {
+      rocksdb::Slice value(w.row.data(), w.row.size());
+      Check(group_batch.Put(cf_rows, rocksdb::SliceParts(key_parts, 2),
+                            rocksdb::SliceParts(&value, 1)));
+    }
+  }
+  row_writes.clear();
+  // A bulk load's list is large: do not keep it for the small groups that follow.
+  constexpr size_t kKeepRowWrites = 64 * 1024;
+  if (row_writes.capacity() > kKeepRowWrites) row_writes = std::vector<RowWrite>();
 }
 
 void Storage::Impl::FlushPack() {

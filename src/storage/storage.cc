@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "common/logging.h"
+#include "common/thread_name.h"
 #include "storage/format.h"
 #include "storage/storage_impl.h"
 #include "storage/wal_file_system.h"
@@ -70,7 +71,10 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
   DS_RETURN_IF_ERROR(impl->Recover().WithContext(fmt::format("storage: {}", options.path)));
   if (options.truncate_interval.count() > 0) {
     Impl* p = impl.get();
-    impl->background = std::thread([p] { p->BackgroundLoop(); });
+    impl->background = std::thread([p] {
+      SetThreadName("ds-storage-bg");
+      p->BackgroundLoop();
+    });
   }
   DS_LOG_INFO("storage", "opened {} last_seq={} cursors={}", options.path,
               impl->last_committed_seq.load(), impl->cursors.size());

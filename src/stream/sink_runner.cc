@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/logging.h"
+#include "common/thread_name.h"
 #include "connector/sink_metrics.h"
 #include "types/key_codec.h"
 #include "types/row_codec.h"
@@ -125,7 +126,10 @@ Status SinkRunner::Start() {
   reader_ = std::make_unique<storage::ChangeLogReader>(*storage_, config_.table->id, cursor_);
   RegisterGauges();
   UpdateGauges(GetStatus());
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("ds-sink-read");  // reads the change log, computes and hands over changes
+    Run();
+  });
   return Status::OK();
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/logging.h"
+#include "common/thread_name.h"
 
 namespace dynasink::connector::dynamodb {
 
@@ -24,7 +25,10 @@ std::unique_ptr<DynamoDbSink> DynamoDbSink::Start(SinkContext context, WriterCon
                                                   std::unique_ptr<BatchWriteClient> client) {
   auto sink = std::unique_ptr<DynamoDbSink>(
       new DynamoDbSink(std::move(context), config, std::move(encoder), std::move(client)));
-  sink->worker_ = std::thread([s = sink.get()] { s->Run(); });
+  sink->worker_ = std::thread([s = sink.get()] {
+    SetThreadName("ds-sink-write");  // batches, retries and acknowledges
+    s->Run();
+  });
   return sink;
 }
 
