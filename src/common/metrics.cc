@@ -128,7 +128,7 @@ Registry& Registry::Default() {
 }
 
 bool Registry::Register(std::string_view name, std::string_view help, Type type,
-                        const Labels& labels, std::shared_ptr<void> metric) {
+                        const Labels& labels, std::shared_ptr<void> metric, bool read_at_scrape) {
   if (!IsValidMetricName(name)) {
     DS_LOG_ERROR("metrics", "invalid metric name '{}': series not registered", name);
     return false;
@@ -149,7 +149,7 @@ bool Registry::Register(std::string_view name, std::string_view help, Type type,
     DS_LOG_ERROR("metrics", "metric '{}' registered with two types: series not registered", name);
     return false;
   }
-  it->second.series[label_text] = Series{label_text, std::move(metric)};
+  it->second.series[label_text] = Series{label_text, std::move(metric), read_at_scrape};
   return true;
 }
 
@@ -172,6 +172,21 @@ std::shared_ptr<Histogram> Registry::AddHistogram(std::string_view name, std::st
   auto h = std::make_shared<Histogram>(std::move(bounds));
   Register(name, help, Type::kHistogram, labels, h);
   return h;
+}
+
+std::shared_ptr<ReadAtScrape> Registry::AddCounterFunc(std::string_view name, std::string_view help,
+                                                       Labels labels,
+                                                       std::function<double()> read) {
+  auto f = std::make_shared<ReadAtScrape>(std::move(read));
+  Register(name, help, Type::kCounter, labels, f, /*read_at_scrape=*/true);
+  return f;
+}
+
+std::shared_ptr<ReadAtScrape> Registry::AddGaugeFunc(std::string_view name, std::string_view help,
+                                                     Labels labels, std::function<double()> read) {
+  auto f = std::make_shared<ReadAtScrape>(std::move(read));
+  Register(name, help, Type::kGauge, labels, f, /*read_at_scrape=*/true);
+  return f;
 }
 
 void Registry::Remove(const void* series) {
@@ -210,6 +225,12 @@ std::string Registry::RenderPrometheus() const {
     fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name,
                    EscapeHelp(family.help), name, type);
     for (const auto& [label_text, series] : family.series) {
+      if (series.read_at_scrape) {
+        auto* f = static_cast<const ReadAtScrape*>(series.metric.get());
+        fmt::format_to(std::back_inserter(out), "{}{} {}\n", name, label_text,
+                       FormatSampleValue(f->value()));
+        continue;
+      }
       switch (family.type) {
         case Type::kCounter: {
           auto* c = static_cast<const Counter*>(series.metric.get());

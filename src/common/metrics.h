@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -77,6 +78,19 @@ class Histogram {
   std::atomic<double> sum_{0};
 };
 
+// A series whose value is read at each scrape, for figures another component already keeps (the
+// storage's commit statistics): nothing is copied on that component's hot path. `read` runs
+// under the registry's mutex, so it must be cheap, thread-safe, and must not use the registry;
+// the owner Remove()s the series before whatever `read` reads goes away.
+class ReadAtScrape {
+ public:
+  explicit ReadAtScrape(std::function<double()> read) : read_(std::move(read)) {}
+  double value() const { return read_(); }
+
+ private:
+  std::function<double()> read_;
+};
+
 // Bucket bounds for call latencies in seconds: 1 ms .. 30 s, roughly x2.5 apart.
 std::vector<double> LatencyBuckets();
 
@@ -93,6 +107,12 @@ class Registry {
   std::shared_ptr<Gauge> AddGauge(std::string_view name, std::string_view help, Labels labels);
   std::shared_ptr<Histogram> AddHistogram(std::string_view name, std::string_view help,
                                           Labels labels, std::vector<double> bounds);
+
+  // A counter (its source only goes up) or a gauge whose value `read` gives at each scrape.
+  std::shared_ptr<ReadAtScrape> AddCounterFunc(std::string_view name, std::string_view help,
+                                               Labels labels, std::function<double()> read);
+  std::shared_ptr<ReadAtScrape> AddGaugeFunc(std::string_view name, std::string_view help,
+                                             Labels labels, std::function<double()> read);
 
   // Stops rendering `series` (a pointer returned by Add*), if it is still registered.
   void Remove(const void* series);
@@ -112,6 +132,7 @@ class Registry {
   struct Series {
     std::string label_text;  // rendered `{a="b",...}`, or empty without labels
     std::shared_ptr<void> metric;
+    bool read_at_scrape = false;  // metric is a ReadAtScrape, whatever the family's type
   };
   struct Family {
     Type type;
@@ -122,7 +143,7 @@ class Registry {
   // Registers `metric` under name and labels; false (and logs) when the name, a label name, or
   // the family's type does not fit.
   bool Register(std::string_view name, std::string_view help, Type type, const Labels& labels,
-                std::shared_ptr<void> metric);
+                std::shared_ptr<void> metric, bool read_at_scrape = false);
 
   mutable std::mutex mu_;
   std::map<std::string, Family, std::less<>> families_;

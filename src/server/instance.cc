@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "sql/sink_statements.h"
 
 namespace dynasink::server {
@@ -18,6 +19,8 @@ Result<std::unique_ptr<Instance>> Instance::Open(InstanceOptions options) {
   std::unique_ptr<Instance> instance(new Instance());
   options.storage.path = options.data_dir + "/db";
   DS_ASSIGN_OR_RETURN(instance->storage_, storage::Storage::Open(options.storage));
+  instance->storage_metrics_ =
+      std::make_unique<StorageMetrics>(*instance->storage_, metrics::Registry::Default());
   DS_ASSIGN_OR_RETURN(instance->catalog_, catalog::Catalog::Open(instance->storage_.get()));
   instance->engine_ =
       std::make_unique<sql::Engine>(instance->storage_.get(), instance->catalog_.get());
@@ -41,6 +44,7 @@ void Instance::Close() {
   sinks_.reset();
   engine_.reset();
   catalog_.reset();
+  storage_metrics_.reset();  // its series read the storage
   if (storage_ != nullptr) {
     storage_->Shutdown();
     storage_.reset();

@@ -12,6 +12,7 @@
 
 #include "catalog/catalog.h"
 #include "common/result.h"
+#include "server/storage_metrics.h"
 #include "sql/engine.h"
 #include "storage/storage.h"
 #include "stream/sink_manager.h"
@@ -44,6 +45,7 @@ class Instance {
  private:
   Instance() = default;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<StorageMetrics> storage_metrics_;  // on the metrics endpoint, while storage_ is
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<sql::Engine> engine_;
   std::unique_ptr<stream::SinkManager> sinks_;

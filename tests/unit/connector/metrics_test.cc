@@ -26,6 +26,32 @@ TEST(MetricsTest, RendersCountersAndGaugesWithHelpAndType) {
             "y 2.5\n");
 }
 
+TEST(MetricsTest, ReadAtScrapeSeriesShowTheValueOfEachScrape) {
+  Registry r;
+  uint64_t commits = 3;
+  double level = 0.5;
+  auto c = r.AddCounterFunc("c_total", "Read.", {{"db", "a"}}, [&] { return commits; });
+  auto g = r.AddGaugeFunc("g", "Level.", {}, [&] { return level; });
+  const std::string first = r.RenderPrometheus();
+  EXPECT_EQ(first,
+            "# HELP c_total Read.\n"
+            "# TYPE c_total counter\n"
+            "c_total{db=\"a\"} 3\n"
+            "# HELP g Level.\n"
+            "# TYPE g gauge\n"
+            "g 0.5\n");
+  commits = 1234567890123;
+  level = -2;
+  EXPECT_NE(r.RenderPrometheus().find("c_total{db=\"a\"} 1234567890123\n"), std::string::npos);
+  EXPECT_NE(r.RenderPrometheus().find("g -2\n"), std::string::npos);
+  // Removed, the function is never called again (its source may be gone).
+  r.Remove(c.get());
+  commits = 7;
+  EXPECT_EQ(r.RenderPrometheus().find("c_total"), std::string::npos);
+  r.Remove(g.get());
+  EXPECT_EQ(r.size(), 0u);
+}
+
 TEST(MetricsTest, LabelsAreSortedAndEscaped) {
   Registry r;
   auto c = r.AddCounter("a_total", "h", {{"z", "1"}, {"b", "q\"u\\o\nte"}});

@@ -1,14 +1,13 @@
 // The dynasink binary: `dynasink sql -c/-f` prints what psql would and exits non-zero after an
 // error; `dynasink serve` answers libpq, keeps its data across a restart, serves /metrics, and
 // exits cleanly on SIGTERM; `dynasink version`; bad command lines.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <cstdio>
 #include <fstream>
@@ -46,7 +45,8 @@ Output RunBinary(const std::vector<std::string>& args, const std::string& tmp) {
     (void)err;
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(binary->c_str()));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     execv(binary->c_str(), argv.data());
     _exit(127);
@@ -67,10 +67,10 @@ TEST(BinaryTest, SqlCommandPrintsLikePsql) {
   dynasink::testing::EngineTempDir dir;
   std::string data = dir.path() + "/data";
   Output o = RunBinary({"sql", "--data-dir", data, "-c",
-                  "CREATE TABLE t (id int PRIMARY KEY, name varchar, note varchar); "
-                  "INSERT INTO t VALUES (1, 'apple', NULL), (22, 'kiwi', 'two\nlines'); "
-                  "SELECT id, name, note FROM t ORDER BY id"},
-                 dir.path());
+                        "CREATE TABLE t (id int PRIMARY KEY, name varchar, note varchar); "
+                        "INSERT INTO t VALUES (1, 'apple', NULL), (22, 'kiwi', 'two\nlines'); "
+                        "SELECT id, name, note FROM t ORDER BY id"},
+                       dir.path());
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(o.out,
             "CREATE_TABLE\n"
@@ -91,9 +91,10 @@ TEST(BinaryTest, SqlCommandPrintsLikePsql) {
 TEST(BinaryTest, SqlStopsAtTheFirstErrorOfACommandAndReportsIt) {
   dynasink::testing::EngineTempDir dir;
   std::string data = dir.path() + "/data";
-  Output o = RunBinary({"sql", "--data-dir", data, "-c",
-                  "CREATE TABLE t (id int PRIMARY KEY); SELECT * FROM nope; INSERT INTO t VALUES (1)"},
-                 dir.path());
+  Output o = RunBinary(
+      {"sql", "--data-dir", data, "-c",
+       "CREATE TABLE t (id int PRIMARY KEY); SELECT * FROM nope; INSERT INTO t VALUES (1)"},
+      dir.path());
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_EQ(o.out, "CREATE_TABLE\n");
   EXPECT_EQ(o.err, "ERROR:  relation \"nope\" does not exist\n");
@@ -154,7 +155,8 @@ std::string HttpGet(int port, const std::string& path) {
   EXPECT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
   std::string resp;
   char buf[4096];
-  for (ssize_t n; (n = recv(fd, buf, sizeof(buf), 0)) > 0;) resp.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = recv(fd, buf, sizeof(buf), 0)) > 0;)
+    resp.append(buf, static_cast<size_t>(n));
   close(fd);
   return resp;
 }
@@ -176,6 +178,19 @@ TEST(BinaryTest, ServeAnswersRestartsAndStopsOnSigterm) {
   EXPECT_NE(metrics.find("HTTP/1.1 200 OK"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("text/plain; version=0.0.4"), std::string::npos);
   EXPECT_NE(HttpGet((*server)->metrics_port(), "/other").find("404"), std::string::npos);
+  // The storage's statistics are read at the scrape: the CREATE TABLE and the INSERT committed,
+  // each with a synced WAL, and the INSERT took a sequence number.
+  auto sample = [&metrics](const std::string& series) -> double {
+    size_t at = metrics.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(metrics.substr(at + series.size() + 2));
+  };
+  EXPECT_NE(metrics.find("# TYPE dynasink_storage_commits_total counter"), std::string::npos);
+  EXPECT_GE(sample("dynasink_storage_commits_total"), 2) << metrics;
+  EXPECT_GE(sample("dynasink_storage_wal_syncs_total"), 1) << metrics;
+  EXPECT_GE(sample("dynasink_storage_commit_groups_total"), 1) << metrics;
+  EXPECT_GE(sample("dynasink_storage_last_committed_seq"), 1) << metrics;
+  EXPECT_GE(sample("dynasink_storage_bytes_written_total"), 1) << metrics;
 
   ASSERT_TRUE((*server)->Restart().ok());  // SIGTERM (must exit 0), then start again
   auto conn = PgConnection::Connect((*server)->ConnInfo());
