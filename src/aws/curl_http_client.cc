@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -186,7 +187,7 @@ class Engine {
 
   ~Engine() {
     for (CURL* easy : idle_) {
-      curl_easy_cleanup(easy);
+      DestroyHandle(easy);
     }
     if (multi_ != nullptr) curl_multi_cleanup(multi_);
     if (epoll_fd_ >= 0) ::close(epoll_fd_);
@@ -330,7 +331,7 @@ class Engine {
       easy = idle_.back();
       idle_.pop_back();
     } else {
-      easy = curl_easy_init();
+      easy = NewHandle();
     }
     if (easy == nullptr) {
       Finish(std::move(t), Status::Unavailable("cannot create a libcurl handle (out of memory?)"));
@@ -352,6 +353,29 @@ class Engine {
     active_.insert(t.release());
   }
 
+  // A new easy handle with the options that are the same for every request of this engine.
+  CURL* NewHandle() {
+    CURL* e = curl_easy_init();
+    if (e == nullptr) return nullptr;
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_1_1});
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl_easy_setopt(e, CURLOPT_NOPROXY, proxies_.no_proxy.c_str());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &OnHeader);
+    return e;
+  }
+
+  void DestroyHandle(CURL* e) {
+    configured_url_.erase(e);
+    curl_easy_cleanup(e);
+  }
+
   Status Configure(Transfer& t) {
     CURL* e = t.easy;
     const HttpRequest& r = t.request;
@@ -367,30 +391,24 @@ class Engine {
                                      "supported, not '" +
                                      std::string(url->scheme) + "'");
     }
-    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_1_1});
+    // A pooled handle keeps its options: those that depend only on the URL (which libcurl
+    // copies and parses, and the proxy it chooses) are set again only for another URL. A sink
+    // sends every call to one endpoint, thousands per second.
+    std::string& configured = configured_url_[e];
+    if (configured != r.url) {
+      curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+      // An empty proxy string makes curl connect directly and ignore the environment, which
+      // we have read ourselves (see the header).
+      const std::string& proxy = url->scheme == "https" ? proxies_.https : proxies_.http;
+      curl_easy_setopt(e, CURLOPT_PROXY, IsDirectHost(url->host) ? "" : proxy.c_str());
+      configured = r.url;
+    }
     auto connect_timeout = ConnectTimeout(r);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
     auto timeout = r.timeout.count() > 0 ? r.timeout : options_.request_timeout;
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
-
-    // An empty proxy string makes curl connect directly and ignore the environment, which we
-    // have read ourselves (see the header).
-    const std::string& proxy = url->scheme == "https" ? proxies_.https : proxies_.http;
-    curl_easy_setopt(e, CURLOPT_PROXY, IsDirectHost(url->host) ? "" : proxy.c_str());
-    curl_easy_setopt(e, CURLOPT_NOPROXY, proxies_.no_proxy.c_str());
-
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
 
@@ -515,7 +533,7 @@ class Engine {
     if (idle_.size() < static_cast<size_t>(std::max(options_.max_connections, 16L))) {
       idle_.push_back(t->easy);
     } else {
-      curl_easy_cleanup(t->easy);
+      DestroyHandle(t->easy);
     }
     t->easy = nullptr;
   }
@@ -561,6 +579,7 @@ class Engine {
   // Owned by the I/O thread.
   std::unordered_set<Transfer*> active_;
   std::vector<CURL*> idle_;
+  std::unordered_map<CURL*, std::string> configured_url_;  // the URL each handle is set up for
 };
 
 class CurlHttpClient final : public HttpClient {

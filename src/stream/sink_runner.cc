@@ -20,6 +20,7 @@ using connector::ChangeOp;
 
 // Changes per Write() during a backfill, and log entries per read.
 constexpr size_t kBackfillChunk = 1024;
+constexpr size_t kMaxSpareRows = 2048;  // a read batch's worth (kReadLimits.max_entries)
 constexpr storage::ReadLimits kReadLimits{.max_entries = 2048, .max_bytes = size_t{4} << 20};
 // How long one ReadOrWait may block: bounds how stale the cursor, lag and rate get when idle.
 constexpr auto kIdleWait = std::chrono::milliseconds(50);
@@ -194,6 +195,7 @@ Status SinkRunner::Backfill() {
   uint64_t rows = 0;
   types::Row in;
   for (it->SeekToFirst(); it->Valid() && !stopping_; it->Next()) {
+    ReuseSpareRow(&in);
     DS_RETURN_IF_ERROR(types::DecodeRow(it->row(), config_.program->input_types(), &in));
     DS_RETURN_IF_ERROR(TransformInsert(&in, seq));
     ++rows;
@@ -228,6 +230,7 @@ void SinkRunner::Tail() {
     }
     int64_t first_commit_us = batch.empty() ? 0 : batch[0].commit_time_us;
     for (const storage::ChangeLogEntry& e : batch) {
+      ReuseSpareRow(&row);
       s = types::DecodeRow(e.row, config_.program->input_types(), &row);
       if (!s.ok()) {
         RejectUpstream(e.seq, ChangeOp::kUpsert, nullptr, s);
@@ -386,6 +389,14 @@ Status SinkRunner::TransformGrouped(types::Row* before_out, types::Row* after_ou
   return Status::OK();
 }
 
+void SinkRunner::ReuseSpareRow(types::Row* row) {
+  // A row moved into outputs_ is left without a buffer: take a spare one instead.
+  if (row->capacity() == 0 && !spare_rows_.empty()) {
+    *row = std::move(spare_rows_.back());
+    spare_rows_.pop_back();
+  }
+}
+
 void SinkRunner::Emit(ChangeOp op, uint64_t seq, types::Row&& row) {
   outputs_.push_back(Output{op, seq, std::move(row)});
 }
@@ -413,6 +424,11 @@ Status SinkRunner::FlushOutputs() {
       AdvanceCursor(/*sync=*/false);
       UpdateLagAndRate();
     }
+  }
+  for (Output& o : outputs_) {
+    if (spare_rows_.size() >= kMaxSpareRows) break;
+    o.row.clear();
+    spare_rows_.push_back(std::move(o.row));
   }
   outputs_.clear();
   std::lock_guard<std::mutex> lock(mu_);

@@ -130,6 +130,8 @@ class SinkRunner {
   Status TransformGrouped(types::Row* before_out, types::Row* after_out,
                           const types::Row& upstream_row, uint64_t seq);
   void Emit(connector::ChangeOp op, uint64_t seq, types::Row&& row);
+  // Gives `row` a spare row's buffer when it has none.
+  void ReuseSpareRow(types::Row* row);
   // Writes the pending outputs to the Sink, blocking on backpressure. Aborted when stopping.
   Status FlushOutputs();
   // Stores a change the sink query cannot compute (an expression error) in the error table.
@@ -164,6 +166,9 @@ class SinkRunner {
 
   // Runner-thread state.
   std::vector<Output> outputs_;
+  // Emptied rows of outputs_ already handed over, whose buffers the next decodes reuse (a row
+  // per change would otherwise cost an allocation and a free). At most kMaxSpareRows.
+  std::vector<types::Row> spare_rows_;
   std::vector<connector::SinkChange> changes_;
   uint64_t cursor_ = 0;  // the cursor as last written (guarded by mu_ for readers)
   std::optional<types::Row> pending_before_;

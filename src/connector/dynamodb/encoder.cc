@@ -53,10 +53,13 @@ void AppendQuotedName(std::string_view name, std::string* out) {
   out->append("\":");
 }
 
-// One step of the path to a nested value, for messages: a struct field or a list index.
+// One step of the path to a nested value, for messages: a struct field or a list index. The
+// steps live on the stack of the nested EncodeValue() calls, each pointing to its parent, so
+// that following the path costs nothing until a message needs it.
 struct PathStep {
   const std::string* field = nullptr;
   size_t index = 0;
+  const PathStep* parent = nullptr;
 };
 
 // The state of one Encode() call. Lives in a thread_local so that its buffers are reused.
@@ -64,7 +67,7 @@ struct EncodeState {
   std::string* out = nullptr;
   std::string scratch;  // jsonb text
   std::vector<std::string> key_parts;
-  std::vector<PathStep> path;
+  const PathStep* path = nullptr;  // the innermost step of the value being encoded
   // The first rule broken, if any.
   bool failed = false;
   int failed_column = -1;
@@ -78,7 +81,7 @@ struct EncodeState {
     if (key_parts.size() < keys) key_parts.resize(keys);
     for (size_t i = 0; i < keys; ++i)
       key_parts[i].clear();
-    path.clear();
+    path = nullptr;
     failed = false;
     failed_column = -1;
     failed_path.clear();
@@ -93,12 +96,15 @@ struct EncodeState {
     failed = true;
     failed_column = column;
     failed_path = column_name;
-    for (const PathStep& step : path) {
-      if (step.field != nullptr) {
+    std::vector<const PathStep*> steps;  // innermost first
+    for (const PathStep* step = path; step != nullptr; step = step->parent)
+      steps.push_back(step);
+    for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+      if ((*it)->field != nullptr) {
         failed_path += '.';
-        failed_path += *step.field;
+        failed_path += *(*it)->field;
       } else {
-        failed_path += fmt::format("[{}]", step.index + 1);  // SQL arrays are 1-based
+        failed_path += fmt::format("[{}]", (*it)->index + 1);  // SQL arrays are 1-based
       }
     }
     reason = std::move(why);
@@ -216,10 +222,11 @@ size_t EncodeValue(const Value& v, const DataType& type, int depth, int column,
       for (size_t i = 0; i < n; ++i) {
         if (i > 0) out->push_back(',');
         AppendQuotedName(fields[i].name, out);
-        st.path.push_back(PathStep{&fields[i].name, 0});
+        const PathStep step{&fields[i].name, 0, st.path};
+        st.path = &step;
         size += fields[i].name.size() + 1 +
                 EncodeValue(values[i], *fields[i].type, depth + 1, column, name, st, nullptr);
-        st.path.pop_back();
+        st.path = step.parent;
       }
       out->append("}}");
     } else {
@@ -228,9 +235,10 @@ size_t EncodeValue(const Value& v, const DataType& type, int depth, int column,
       out->append(R"({"L":[)");
       for (size_t i = 0; i < elements.size(); ++i) {
         if (i > 0) out->push_back(',');
-        st.path.push_back(PathStep{nullptr, i});
+        const PathStep step{nullptr, i, st.path};
+        st.path = &step;
         size += 1 + EncodeValue(elements[i], element_type, depth + 1, column, name, st, nullptr);
-        st.path.pop_back();
+        st.path = step.parent;
       }
       out->append("]}");
     }

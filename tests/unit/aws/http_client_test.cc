@@ -147,7 +147,7 @@ TEST(HttpClientTest, MethodsAndEmptyBodies) {
   // One connection, so each request reuses the previous one's handle: nothing of one method
   // (a HEAD's missing body, a custom verb, a POST body) may leak into the next.
   const std::vector<std::string> methods = {"PUT", "DELETE", "HEAD", "POST",
-                                            "GET", "HEAD", "GET", "DELETE"};
+                                            "GET", "HEAD",   "GET",  "DELETE"};
   for (const std::string& method : methods) {
     HttpRequest req = Get(server.url() + "/m");
     req.method = method;
@@ -196,6 +196,36 @@ TEST(HttpClientTest, ReusesConnections) {
   }
   EXPECT_EQ(server.connections_accepted(), 1u);
   EXPECT_EQ(server.requests_handled(), 100u);
+}
+
+// Pooled handles keep the options of their last URL: one handle sent in turn to two servers
+// and to several paths must reach each one, and the same path twice too.
+TEST(HttpClientTest, PooledHandlesFollowEveryChangeOfUrl) {
+  std::mutex mu;
+  std::vector<std::string> got_a, got_b;
+  LocalHttpServer a([&](const ServerRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    got_a.push_back(r.path);
+    return ServerResponse::Text(200, "a");
+  });
+  LocalHttpServer b([&](const ServerRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    got_b.push_back(r.path);
+    return ServerResponse::Text(200, "b");
+  });
+  auto client = HttpClient::Create();
+  std::vector<std::string> want_a, want_b;
+  for (int i = 0; i < 12; ++i) {
+    const bool to_a = i % 3 != 1;  // a, b, a, a, b, a, ...: changes and repeats
+    const std::string path = "/p" + std::to_string(i / 2);
+    auto resp = client->SendSync(Get((to_a ? a.url() : b.url()) + path));
+    ASSERT_TRUE(resp.ok()) << resp.status().ToString();
+    EXPECT_EQ(resp->body, to_a ? "a" : "b") << i;
+    (to_a ? want_a : want_b).push_back(path);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(got_a, want_a);
+  EXPECT_EQ(got_b, want_b);
 }
 
 TEST(HttpClientTest, ReconnectsAfterServerClosesConnection) {
