@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "connector/sink_options.h"
+#include "sql/ast_printer.h"
 #include "sql/binder.h"
 #include "sql/engine.h"
 #include "sql/lexer.h"
@@ -65,6 +66,60 @@ std::string RedactedDefinition(const CreateSinkStmt& stmt) {
     if (span.begin < base || span.end - base > text.size()) continue;
     text.replace(span.begin - base, span.size(), replacement);
   }
+  return text;
+}
+
+// A stored (redacted) CREATE SINK text with the WITH options `changes` applied: a value replaced
+// where its option is written, the option appended to the list otherwise; a secret value is
+// written redacted, as at CREATE.
+Result<std::string> AlteredDefinition(const std::string& definition,
+                                      const std::vector<SqlOption>& changes) {
+  DS_ASSIGN_OR_RETURN(StatementPtr parsed, ParseSingleStatement(definition));
+  if (parsed->kind != StatementKind::kCreateSink) {
+    return Status::Corruption("the stored definition of the sink is not a CREATE SINK statement");
+  }
+  const auto& create = parsed->As<CreateSinkStmt>();
+  if (create.with_options.empty()) {
+    return Status::Corruption("the stored definition of the sink has no WITH options");
+  }
+  std::string connector_name;
+  if (const SqlOption* c = FindOption(create.with_options, connector::kConnectorOption)) {
+    connector_name = Lower(c->value.text);
+  }
+  struct Edit {
+    uint32_t begin, end;  // the span replaced
+    std::string text;
+  };
+  std::vector<Edit> edits;
+  std::string appended;
+  const uint32_t base = create.span.begin;
+  const uint32_t list_end = create.with_options.back().value.span.end - base;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const SqlOption& change = changes[i];
+    // Of two changes of one option, the later wins (as in the options themselves).
+    bool later = false;
+    for (size_t j = i + 1; j < changes.size(); ++j)
+      later = later || changes[j].key == change.key;
+    if (later) continue;
+    std::string value = connector::IsSecretSinkOption(connector_name, change.key)
+                            ? QuoteString(connector::kRedactedValue)
+                        : change.value.kind == ConstValue::Kind::kString
+                            ? QuoteString(change.value.text)
+                            : change.value.text;
+    if (const SqlOption* old = FindOption(create.with_options, change.key)) {
+      edits.push_back({old->value.span.begin - base, old->value.span.end - base, value});
+    } else {
+      appended += fmt::format(", {} = {}", change.key, value);
+    }
+  }
+  std::string text = definition.substr(base);
+  // The new options go after the last one; then the replacements, back to front, all before
+  // that point, so that no edit moves another one's offsets.
+  text.insert(list_end, appended);
+  std::sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.begin > b.begin; });
+  for (const Edit& e : edits)
+    text.replace(e.begin, e.end - e.begin, e.text);
   return text;
 }
 
@@ -164,7 +219,10 @@ class AlterSinkHandler final : public StatementHandler {
           DS_RETURN_IF_ERROR(manager->ResumeSink(name));
           break;
         case AlterSinkAction::kSetOptions:
-          DS_RETURN_IF_ERROR(manager->AlterSinkOptions(name, OptionList(a.options)));
+          DS_RETURN_IF_ERROR(manager->AlterSinkOptions(
+              name, OptionList(a.options), [&a](const std::string& definition) {
+                return AlteredDefinition(definition, a.options);
+              }));
           break;
         case AlterSinkAction::kRename:
           break;

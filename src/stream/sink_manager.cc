@@ -344,7 +344,8 @@ Status SinkManager::ResumeSink(std::string_view name) {
 }
 
 Status SinkManager::AlterSinkOptions(std::string_view name,
-                                     const connector::SinkOptionList& changes) {
+                                     const connector::SinkOptionList& changes,
+                                     const DefinitionRewrite& rewrite_definition) {
   std::lock_guard<std::mutex> ddl(ddl_mu_);
   DS_ASSIGN_OR_RETURN(catalog::SinkDefPtr def, FindSinkOrError(name));
   catalog::SinkDefinition next = *def;
@@ -363,6 +364,9 @@ Status SinkManager::AlterSinkOptions(std::string_view name,
                                .input_append_only = table->append_only};
   DS_RETURN_IF_ERROR(
       connector::ParseSinkOptions(SinkOptionsOf(next), FormatEncodeOf(next), source).status());
+  if (rewrite_definition) {
+    DS_ASSIGN_OR_RETURN(next.definition, rewrite_definition(def->definition));
+  }
 
   // Restart from the durable cursor with the new options: a change the old policy held is
   // read again and handled by the new one.
@@ -379,6 +383,7 @@ Status SinkManager::AlterSinkOptions(std::string_view name,
     catalog::SinkDefPtr current = catalog_->FindSinkById(def->id);
     catalog::SinkDefinition write = *current;
     write.options = next.options;
+    write.definition = next.definition;
     DS_RETURN_IF_ERROR(catalog_->UpdateSink(std::move(write)));
     updated = catalog_->FindSinkById(def->id);
   }

@@ -255,6 +255,30 @@ TEST_F(SinkValidationTest, StatementsAroundSinks) {
   EXPECT_THAT(create, HasSubstr("table = 'Movies'"));
   EXPECT_THAT(create, Not(HasSubstr(kTestAccessKeyId)));
   ExpectNoSecret(create);
+
+  // ALTER SINK ... SET shows in the definition: appended the first time, replaced after; the
+  // secrets stay redacted.
+  auto show_create = [&] {
+    auto r = sql().Exec("SHOW CREATE SINK movie_sink");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && r->rows.size() == 1 ? r->rows[0][1].value_or("") : std::string();
+  };
+  const std::string before = show_create();
+  ASSERT_TRUE(SqlOk(sql(), "ALTER SINK movie_sink SET (sink.error_policy = 'pause')"));
+  std::string altered = show_create();
+  EXPECT_THAT(altered, HasSubstr(", sink.error_policy = 'pause')")) << altered;
+  EXPECT_THAT(altered, HasSubstr("table = 'Movies'"));
+  ExpectNoSecret(altered);
+  ASSERT_TRUE(SqlOk(sql(), "ALTER SINK movie_sink SET (sink.error_policy = 'error_table')"));
+  altered = show_create();
+  EXPECT_THAT(altered, HasSubstr("sink.error_policy = 'error_table'")) << altered;
+  EXPECT_THAT(altered, Not(HasSubstr("'pause'"))) << altered;
+  EXPECT_EQ(altered.find("sink.error_policy"), altered.rfind("sink.error_policy")) << altered;
+  const size_t close = before.rfind(')');
+  ASSERT_NE(close, std::string::npos) << before;
+  EXPECT_EQ(altered,
+            before.substr(0, close) + ", sink.error_policy = 'error_table'" + before.substr(close))
+      << "only the option was added";
   auto row = sql().Exec(
       "SELECT id, name, schema_id, owner, connector, sink_type, connection_id, definition, "
       "append_only, created_at, initialized_at, created_at_cluster_version, "
