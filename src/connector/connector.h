@@ -62,6 +62,9 @@ class SinkConnector {
   // Every option name the connector accepts, aliases included (for suggestions).
   virtual std::vector<std::string_view> option_names() const = 0;
   virtual bool IsSecretOption(std::string_view option) const = 0;
+  // Options that only tune delivery (batch sizes, concurrency, retries), never what is written
+  // or where: ALTER SINK ... SET may change them, and the sink restarts from its cursor.
+  virtual std::vector<std::string_view> tunable_options() const { return {}; }
 
   // Checks the connector's options (their names are known ones): values, bounds, aliases given
   // twice, required options. No I/O. May append notices (deprecated options).

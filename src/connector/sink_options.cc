@@ -295,6 +295,15 @@ bool IsSecretSinkOption(std::string_view connector, std::string_view option) {
   return c != nullptr && c->IsSecretOption(option);
 }
 
+std::vector<std::string_view> AlterableSinkOptions(std::string_view connector) {
+  std::vector<std::string_view> out = {kErrorPolicyOption};
+  if (const SinkConnector* c = FindSinkConnector(connector)) {
+    for (std::string_view o : c->tunable_options())
+      out.push_back(o);
+  }
+  return out;
+}
+
 SinkOptionList RedactSinkOptions(const SinkOptionList& options, std::string_view connector) {
   SinkOptionList out = options;
   for (auto& [key, value] : out) {

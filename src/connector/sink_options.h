@@ -90,6 +90,9 @@ Result<ParsedSinkOptions> ParseSinkOptions(const SinkOptionList& with_options,
 SinkOptionList RedactSinkOptions(const SinkOptionList& options, std::string_view connector);
 // Whether the value of `option` is a secret for `connector`.
 bool IsSecretSinkOption(std::string_view connector, std::string_view option);
+// The options ALTER SINK ... SET may change for a sink of `connector`: the error policy and the
+// connector's delivery tuning (SinkConnector::tunable_options).
+std::vector<std::string_view> AlterableSinkOptions(std::string_view connector);
 
 // ---- Helpers shared by connectors ----
 

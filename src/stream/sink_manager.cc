@@ -349,12 +349,15 @@ Status SinkManager::AlterSinkOptions(std::string_view name,
   std::lock_guard<std::mutex> ddl(ddl_mu_);
   DS_ASSIGN_OR_RETURN(catalog::SinkDefPtr def, FindSinkOrError(name));
   catalog::SinkDefinition next = *def;
+  auto connector_option = def->options.find(std::string(connector::kConnectorOption));
+  const std::vector<std::string_view> alterable = connector::AlterableSinkOptions(
+      connector_option == def->options.end() ? "" : connector_option->second);
   for (const auto& [k, v] : changes) {
-    if (k != connector::kErrorPolicyOption) {
+    if (std::find(alterable.begin(), alterable.end(), k) == alterable.end()) {
       return Status::Sql("0A000",
                          fmt::format("ALTER SINK ... SET can change {} only, not {}\nHINT: to "
                                      "change {}, drop the sink and create it again",
-                                     connector::kErrorPolicyOption, k, k));
+                                     fmt::join(alterable, ", "), k, k));
     }
     next.options[k] = v;
   }

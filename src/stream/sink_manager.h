@@ -81,10 +81,11 @@ class SinkManager {
   // ALTER SINK name PAUSE | RESUME.
   Status PauseSink(std::string_view name);
   Status ResumeSink(std::string_view name);
-  // ALTER SINK name SET (k = 'v', ...): sink.error_policy. The sink restarts from its cursor
-  // with the new options. `rewrite_definition`, when given, turns the stored CREATE SINK text
-  // into one with the changes applied (SHOW CREATE SINK and rw_sinks show the sink as it is);
-  // it runs before anything changes, so its error leaves the sink as it was.
+  // ALTER SINK name SET (k = 'v', ...): sink.error_policy and the connector's delivery tuning
+  // (connector::AlterableSinkOptions). The sink restarts from its cursor with the new options.
+  // `rewrite_definition`, when given, turns the stored CREATE SINK text into one with the changes
+  // applied (SHOW CREATE SINK and rw_sinks show the sink as it is); it runs before anything
+  // changes, so its error leaves the sink as it was.
   using DefinitionRewrite = std::function<Result<std::string>(const std::string& definition)>;
   Status AlterSinkOptions(std::string_view name, const connector::SinkOptionList& changes,
                           const DefinitionRewrite& rewrite_definition = nullptr);

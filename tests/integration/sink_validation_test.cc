@@ -279,6 +279,20 @@ TEST_F(SinkValidationTest, StatementsAroundSinks) {
   EXPECT_EQ(altered,
             before.substr(0, close) + ", sink.error_policy = 'error_table'" + before.substr(close))
       << "only the option was added";
+  // Delivery tuning may change too (the sink restarts from its cursor); its bounds hold; what
+  // is written or where may not, and the message names what may.
+  ASSERT_TRUE(SqlOk(sql(),
+                    "ALTER SINK movie_sink SET (dynamodb.max_future_send_nums = '8', "
+                    "dynamodb.batch_write_retry_backoff_ms = '50')"));
+  altered = show_create();
+  EXPECT_THAT(altered, HasSubstr("dynamodb.max_future_send_nums = '8'")) << altered;
+  EXPECT_THAT(altered, HasSubstr("dynamodb.batch_write_retry_backoff_ms = '50'")) << altered;
+  ExpectRefused("ALTER SINK movie_sink SET (dynamodb.max_future_send_nums = '0')",
+                {"dynamodb.max_future_send_nums", "1"});
+  ExpectRefused("ALTER SINK movie_sink SET (table = 'Other')",
+                {"can change sink.error_policy, dynamodb.max_batch_item_nums", "not table",
+                 "drop the sink and create it again"});
+  EXPECT_THAT(show_create(), HasSubstr("table = 'Movies'"));
   auto row = sql().Exec(
       "SELECT id, name, schema_id, owner, connector, sink_type, connection_id, definition, "
       "append_only, created_at, initialized_at, created_at_cluster_version, "

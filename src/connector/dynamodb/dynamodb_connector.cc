@@ -19,6 +19,11 @@ bool DynamoDbConnector::IsSecretOption(std::string_view option) const {
   return IsDynamoDbSecretOption(option);
 }
 
+std::vector<std::string_view> DynamoDbConnector::tunable_options() const {
+  return {"dynamodb.max_batch_item_nums", "dynamodb.max_future_send_nums",
+          "dynamodb.batch_write_retry_times", "dynamodb.batch_write_retry_backoff_ms"};
+}
+
 Status DynamoDbConnector::CheckOptions(const SinkOptionList& options,
                                        std::vector<std::string>* notices) const {
   return ParseDynamoDbOptions(options, notices).status();

@@ -11,6 +11,7 @@ class DynamoDbConnector final : public SinkConnector {
   std::string_view name() const override { return "dynamodb"; }
   std::vector<std::string_view> option_names() const override;
   bool IsSecretOption(std::string_view option) const override;
+  std::vector<std::string_view> tunable_options() const override;
   Status CheckOptions(const SinkOptionList& options,
                       std::vector<std::string>* notices) const override;
   Status CheckSchema(const SinkOptionList& options, const SinkSchema& schema) const override;

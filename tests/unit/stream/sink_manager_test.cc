@@ -212,7 +212,7 @@ TEST_F(SinkManagerTest, OpenFinishesTheKeyIndexDropOfASinkDroppedBeforeACrash) {
   EXPECT_TRUE(markers->empty());
 }
 
-TEST_F(SinkManagerTest, AlterSinkChangesOnlyTheErrorPolicy) {
+TEST_F(SinkManagerTest, AlterSinkChangesOnlyTheErrorPolicyAndDeliveryTuning) {
   StoreSink("s");
   OpenManager();
   Status s = manager_->AlterSinkOptions("s", {{"table", "other"}});
