@@ -43,30 +43,48 @@ void Notify(ExecContext& ctx, const std::vector<std::string>& notices) {
   }
 }
 
+// The `connector` option of a CREATE SINK, lower case (empty when missing).
+std::string ConnectorOf(const CreateSinkStmt& stmt) {
+  const SqlOption* c = FindOption(stmt.with_options, connector::kConnectorOption);
+  return c != nullptr ? Lower(c->value.text) : std::string();
+}
+
+// A change to a statement's text: `span` (offsets in the parsed text; empty to insert) becomes
+// `text`.
+struct TextEdit {
+  SourceSpan span;
+  std::string text;
+};
+
+// `text` (the statement's source, which starts at offset `base` of the parsed text) with the
+// edits applied back to front, so that no edit moves another one's offsets. An edit outside the
+// text is skipped.
+std::string ApplyEdits(std::string text, uint32_t base, std::vector<TextEdit> edits) {
+  std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
+    return a.span.begin > b.span.begin;
+  });
+  for (const TextEdit& e : edits) {
+    if (e.span.begin < base || e.span.end - base > text.size()) continue;
+    text.replace(e.span.begin - base, e.span.size(), e.text);
+  }
+  return text;
+}
+
 // The statement as written with every secret value replaced by '[REDACTED]'.
 std::string RedactedDefinition(const CreateSinkStmt& stmt) {
-  std::string connector_name;
-  if (const SqlOption* c = FindOption(stmt.with_options, connector::kConnectorOption)) {
-    connector_name = Lower(c->value.text);
-  }
-  std::vector<SourceSpan> spans;
+  const std::string connector_name = ConnectorOf(stmt);
+  const std::string redacted = QuoteString(connector::kRedactedValue);
+  std::vector<TextEdit> edits;
   auto collect = [&](const std::vector<SqlOption>& options) {
     for (const SqlOption& o : options) {
-      if (connector::IsSecretSinkOption(connector_name, o.key)) spans.push_back(o.value.span);
+      if (connector::IsSecretSinkOption(connector_name, o.key)) {
+        edits.push_back({o.value.span, redacted});
+      }
     }
   };
   collect(stmt.with_options);
   if (stmt.format_encode.has_value()) collect(stmt.format_encode->options);
-  std::sort(spans.begin(), spans.end(),
-            [](const SourceSpan& a, const SourceSpan& b) { return a.begin > b.begin; });
-  std::string text = stmt.definition;
-  const uint32_t base = stmt.span.begin;
-  const std::string replacement = "'" + std::string(connector::kRedactedValue) + "'";
-  for (const SourceSpan& span : spans) {
-    if (span.begin < base || span.end - base > text.size()) continue;
-    text.replace(span.begin - base, span.size(), replacement);
-  }
-  return text;
+  return ApplyEdits(stmt.definition, stmt.span.begin, std::move(edits));
 }
 
 // A stored (redacted) CREATE SINK text with the WITH options `changes` applied: a value replaced
@@ -82,18 +100,9 @@ Result<std::string> AlteredDefinition(const std::string& definition,
   if (create.with_options.empty()) {
     return Status::Corruption("the stored definition of the sink has no WITH options");
   }
-  std::string connector_name;
-  if (const SqlOption* c = FindOption(create.with_options, connector::kConnectorOption)) {
-    connector_name = Lower(c->value.text);
-  }
-  struct Edit {
-    uint32_t begin, end;  // the span replaced
-    std::string text;
-  };
-  std::vector<Edit> edits;
+  const std::string connector_name = ConnectorOf(create);
+  std::vector<TextEdit> edits;
   std::string appended;
-  const uint32_t base = create.span.begin;
-  const uint32_t list_end = create.with_options.back().value.span.end - base;
   for (size_t i = 0; i < changes.size(); ++i) {
     const SqlOption& change = changes[i];
     // Of two changes of one option, the later wins (as in the options themselves).
@@ -107,20 +116,16 @@ Result<std::string> AlteredDefinition(const std::string& definition,
                             ? QuoteString(change.value.text)
                             : change.value.text;
     if (const SqlOption* old = FindOption(create.with_options, change.key)) {
-      edits.push_back({old->value.span.begin - base, old->value.span.end - base, value});
+      edits.push_back({old->value.span, std::move(value)});
     } else {
       appended += fmt::format(", {} = {}", change.key, value);
     }
   }
-  std::string text = definition.substr(base);
-  // The new options go after the last one; then the replacements, back to front, all before
-  // that point, so that no edit moves another one's offsets.
-  text.insert(list_end, appended);
-  std::sort(edits.begin(), edits.end(),
-            [](const Edit& a, const Edit& b) { return a.begin > b.begin; });
-  for (const Edit& e : edits)
-    text.replace(e.begin, e.end - e.begin, e.text);
-  return text;
+  // New options go right after the last one (an insertion there comes before the replacement
+  // of the last value, which ends at the same offset).
+  const uint32_t list_end = create.with_options.back().value.span.end;
+  if (!appended.empty()) edits.push_back({SourceSpan{list_end, list_end}, std::move(appended)});
+  return ApplyEdits(definition.substr(create.span.begin), create.span.begin, std::move(edits));
 }
 
 class CreateSinkHandler final : public StatementHandler {
