@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/logging.h"
+#include "common/memory_allocator.h"
 #include "pgwire/auth.h"
 #include "pgwire/server.h"
 #include "server/instance.h"
@@ -89,8 +90,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     } else if (flag == "--change-log" && cl.command == "serve") {
       DS_RETURN_IF_ERROR(take(&value));
       if (value != "with-sinks" && value != "always") {
-        return Status::InvalidArgument("--change-log must be with-sinks or always, not \"" +
-                                       value + "\"");
+        return Status::InvalidArgument("--change-log must be with-sinks or always, not \"" + value +
+                                       "\"");
       }
       cl.change_log_always = value == "always";
     } else if (flag == "--password-file" && cl.command == "serve") {
@@ -104,8 +105,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     } else if (flag == "--help" || flag == "-h") {
       cl.command = "help";
     } else {
-      return Status::InvalidArgument("unknown option \"" + args[i] + "\" for " + cl.command +
-                                     "\n" + Usage());
+      return Status::InvalidArgument("unknown option \"" + args[i] + "\" for " + cl.command + "\n" +
+                                     Usage());
     }
   }
   if ((cl.command == "serve" || cl.command == "sql") && cl.data_dir.empty()) {
@@ -177,8 +178,10 @@ int Serve(const CommandLine& cl) {
     DS_LOG_ERROR("server", "cannot listen on {}: {}", cl.listen, s.ToString());
     return 1;
   }
-  DS_LOG_INFO("server", "{} ready: database dev on {}:{}, data in {}, {} authentication", kVersion,
-              options.host, server.port(), cl.data_dir, pgwire::AuthMethodName(options.auth_method));
+  DS_LOG_INFO("server",
+              "{} ready: database dev on {}:{}, data in {}, {} authentication, memory allocator {}",
+              kVersion, options.host, server.port(), cl.data_dir,
+              pgwire::AuthMethodName(options.auth_method), MemoryAllocator());
 
   // SIGTERM and SIGINT were blocked in every thread by RunMain; wait for one here.
   sigset_t set;
@@ -258,7 +261,8 @@ int RunMain(int argc, char** argv) {
     return 0;
   }
   if (cl->command == "version") {
-    std::cout << kVersion << " (PostgreSQL 13.14.0 wire protocol, RisingWave-compatible SQL)\n";
+    std::cout << kVersion << " (PostgreSQL 13.14.0 wire protocol, RisingWave-compatible SQL)\n"
+              << "memory allocator: " << MemoryAllocator() << "\n";
     return 0;
   }
   if (cl->command == "serve") return Serve(*cl);
