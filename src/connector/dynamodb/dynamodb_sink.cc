@@ -206,8 +206,13 @@ void DynamoDbSink::Run() {
     for (CallOutcome& o : outcomes)
       writer_->OnOutcome(std::move(o));
     outcomes.clear();
-    for (auto& [change, skip] : inbox)
-      writer_->Accept(change, skip);
+    // Each Accept() looks its key up in the index, which misses the cache once many keys are
+    // buffered: prefetch a few changes ahead so that the misses overlap.
+    constexpr size_t kPrefetchAhead = 8;
+    for (size_t i = 0; i < inbox.size(); ++i) {
+      if (i + kPrefetchAhead < inbox.size()) writer_->PrefetchKey(*inbox[i + kPrefetchAhead].first);
+      writer_->Accept(inbox[i].first, inbox[i].second);
+    }
     inbox.clear();
     // After the inbox: a RESUME must see the changes written before it (a fixed row that
     // replaces a held change).

@@ -2,22 +2,11 @@
 
 namespace dynasink::connector::dynamodb {
 
-namespace {
-// The hash of std::hash<string_view> is well mixed in its low bits already, but a cheap finaliser
-// guards against a weak hash making linear probing cluster.
-inline size_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return static_cast<size_t>(h);
-}
-}  // namespace
-
-KeySlot* KeyIndex::Find(uint64_t hash, std::string_view key) {
+KeySlot* KeyIndex::Find(uint64_t hash, std::string_view key, const EncodedChange* self) {
   for (size_t i = Mix(hash) & mask_;; i = (i + 1) & mask_) {
     KeySlot& s = slots_[i];
     if (s.ref == nullptr) return nullptr;
-    if (s.hash == hash && s.ref->key() == key) return &s;
+    if (s.hash == hash && (s.ref == self || s.ref->key() == key)) return &s;
   }
 }
 

@@ -144,6 +144,10 @@ void Writer::Delivered(EncodedChange* change) {
 Batch* Writer::FormBatch() {
   Batch* b = NewBatch();
   size_t bytes = body_prefix_.size() + 3;
+  // Every entry taken is looked up in the index: start loading the slots of the likely ones.
+  const size_t likely = std::min(ready_.size(), static_cast<size_t>(config_.max_batch_items));
+  for (size_t i = 0; i < likely; ++i)
+    index_.Prefetch(ready_[i]->key_hash);
   while (b->entries.size() < static_cast<size_t>(config_.max_batch_items) && !ready_.empty()) {
     EncodedChange* e = ready_.front();
     if (paused_by_rejection_ && e->ticket > pause_ticket_) {
@@ -308,6 +312,8 @@ void Writer::OnOutcome(CallOutcome outcome) {
     return;
   }
   endpoint_failures_ = 0;  // the endpoint answers: open the gate
+  for (const EncodedChange* e : batch->entries)
+    index_.Prefetch(e->key_hash);  // Delivered() looks every key up; let the misses overlap
   for (EncodedChange* e : batch->entries)
     Delivered(e);
   concurrency_.OnSuccess();

@@ -107,6 +107,11 @@ class Writer {
   // A change accepted by the sink, in accept order. A change with `rejection` set is held; an
   // append-only sink passes deletes with `skip` true, which are done at once.
   void Accept(EncodedChange* change, bool skip);
+  // Starts loading the index slot of `change`'s key: for a caller about to Accept() a run of
+  // changes (see KeyIndex::Prefetch).
+  [[gnu::always_inline]] void PrefetchKey(const EncodedChange& change) const {
+    index_.Prefetch(change.key_hash);
+  }
   // A call finished.
   void OnOutcome(CallOutcome outcome);
   // Sends what may be sent now; hands held rejections on per the policy.

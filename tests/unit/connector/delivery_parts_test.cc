@@ -101,6 +101,7 @@ TEST(KeyIndexTest, InsertFindEraseAgainstASet) {
       model[key] = c;
     } else if (rng() % 2 == 0) {
       EXPECT_EQ(slot->ref, it->second);
+      EXPECT_EQ(index.Find(*it->second), slot);  // by the change itself: no key comparison
       index.Erase(slot);
       delete it->second;
       model.erase(it);
@@ -115,6 +116,33 @@ TEST(KeyIndexTest, InsertFindEraseAgainstASet) {
   EXPECT_EQ(seen, model.size());
   for (auto& [k, c] : model)
     delete c;
+}
+
+TEST(KeyIndexTest, KeysWithOneHashAreToldApartByTheirBytes) {
+  KeyIndex index;
+  EncodedChange* a = Change("alpha");
+  EncodedChange* b = Change("beta");
+  b->key_hash = a->key_hash;  // a collision: only the key bytes differ
+  index.Insert(a);
+  EXPECT_EQ(index.Find(*b), nullptr);  // b's own object is not in the index, its key is not
+  index.Insert(b);
+  KeySlot* slot_a = index.Find(*a);
+  KeySlot* slot_b = index.Find(*b);
+  ASSERT_NE(slot_a, nullptr);
+  ASSERT_NE(slot_b, nullptr);
+  EXPECT_NE(slot_a, slot_b);
+  EXPECT_EQ(slot_a->ref, a);
+  EXPECT_EQ(slot_b->ref, b);
+  // A different object with b's key finds b's slot by comparing bytes.
+  EncodedChange probe;
+  probe.buf = "beta";
+  probe.key_hash = a->key_hash;
+  EXPECT_EQ(index.Find(probe), slot_b);
+  index.Erase(slot_a);
+  EXPECT_EQ(index.Find(*a), nullptr);
+  EXPECT_EQ(index.Find(probe)->ref, b);
+  delete a;
+  delete b;
 }
 
 TEST(KeyIndexTest, GrownBytesFollowTheKeysAndReturnToZero) {
