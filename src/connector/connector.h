@@ -65,6 +65,14 @@ class SinkConnector {
   // Options that only tune delivery (batch sizes, concurrency, retries), never what is written
   // or where: ALTER SINK ... SET may change them, and the sink restarts from its cursor.
   virtual std::vector<std::string_view> tunable_options() const { return {}; }
+  // Options that name the credentials the sink signs with (their main names): ALTER SINK ...
+  // SET may change them, to rotate keys without a new backfill. The new credentials are checked
+  // against the destination (as at CREATE) before anything changes; the sink then restarts from
+  // its cursor.
+  virtual std::vector<std::string_view> credential_options() const { return {}; }
+  // The main name of `option` when it is one of its aliases (e.g. access_key for
+  // aws.credentials.access_key_id); `option` itself otherwise.
+  virtual std::string_view MainOptionName(std::string_view option) const { return option; }
 
   // Checks the connector's options (their names are known ones): values, bounds, aliases given
   // twice, required options. No I/O. May append notices (deprecated options).

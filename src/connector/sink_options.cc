@@ -300,8 +300,22 @@ std::vector<std::string_view> AlterableSinkOptions(std::string_view connector) {
   if (const SinkConnector* c = FindSinkConnector(connector)) {
     for (std::string_view o : c->tunable_options())
       out.push_back(o);
+    for (std::string_view o : c->credential_options())
+      out.push_back(o);
   }
   return out;
+}
+
+std::string_view MainSinkOptionName(std::string_view connector, std::string_view option) {
+  const SinkConnector* c = FindSinkConnector(connector);
+  return c == nullptr ? option : c->MainOptionName(option);
+}
+
+bool IsCredentialSinkOption(std::string_view connector, std::string_view option) {
+  const SinkConnector* c = FindSinkConnector(connector);
+  if (c == nullptr) return false;
+  const std::vector<std::string_view> names = c->credential_options();
+  return std::find(names.begin(), names.end(), c->MainOptionName(option)) != names.end();
 }
 
 SinkOptionList RedactSinkOptions(const SinkOptionList& options, std::string_view connector) {

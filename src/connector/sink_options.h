@@ -90,9 +90,15 @@ Result<ParsedSinkOptions> ParseSinkOptions(const SinkOptionList& with_options,
 SinkOptionList RedactSinkOptions(const SinkOptionList& options, std::string_view connector);
 // Whether the value of `option` is a secret for `connector`.
 bool IsSecretSinkOption(std::string_view connector, std::string_view option);
-// The options ALTER SINK ... SET may change for a sink of `connector`: the error policy and the
-// connector's delivery tuning (SinkConnector::tunable_options).
+// The options ALTER SINK ... SET may change for a sink of `connector`, by their main names: the
+// error policy, the connector's delivery tuning (SinkConnector::tunable_options) and its
+// credentials (SinkConnector::credential_options).
 std::vector<std::string_view> AlterableSinkOptions(std::string_view connector);
+// Whether `option` (any of its names) names credentials of `connector`'s sinks.
+bool IsCredentialSinkOption(std::string_view connector, std::string_view option);
+// The main name of `option` for `connector` (SinkConnector::MainOptionName); `option` itself
+// for generic options and unknown connectors.
+std::string_view MainSinkOptionName(std::string_view connector, std::string_view option);
 
 // ---- Helpers shared by connectors ----
 

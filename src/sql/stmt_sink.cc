@@ -88,8 +88,8 @@ std::string RedactedDefinition(const CreateSinkStmt& stmt) {
 }
 
 // A stored (redacted) CREATE SINK text with the WITH options `changes` applied: a value replaced
-// where its option is written, the option appended to the list otherwise; a secret value is
-// written redacted, as at CREATE.
+// where its option is written (under any of its names), the option appended to the list
+// otherwise; a secret value is written redacted, as at CREATE.
 Result<std::string> AlteredDefinition(const std::string& definition,
                                       const std::vector<SqlOption>& changes) {
   DS_ASSIGN_OR_RETURN(StatementPtr parsed, ParseSingleStatement(definition));
@@ -103,19 +103,26 @@ Result<std::string> AlteredDefinition(const std::string& definition,
   const std::string connector_name = ConnectorOf(create);
   std::vector<TextEdit> edits;
   std::string appended;
+  auto same_option = [&](std::string_view a, std::string_view b) {
+    return connector::MainSinkOptionName(connector_name, a) ==
+           connector::MainSinkOptionName(connector_name, b);
+  };
   for (size_t i = 0; i < changes.size(); ++i) {
     const SqlOption& change = changes[i];
     // Of two changes of one option, the later wins (as in the options themselves).
     bool later = false;
     for (size_t j = i + 1; j < changes.size(); ++j)
-      later = later || changes[j].key == change.key;
+      later = later || same_option(changes[j].key, change.key);
     if (later) continue;
     std::string value = connector::IsSecretSinkOption(connector_name, change.key)
                             ? QuoteString(connector::kRedactedValue)
                         : change.value.kind == ConstValue::Kind::kString
                             ? QuoteString(change.value.text)
                             : change.value.text;
-    if (const SqlOption* old = FindOption(create.with_options, change.key)) {
+    const auto old =
+        std::find_if(create.with_options.begin(), create.with_options.end(),
+                     [&](const SqlOption& o) { return same_option(o.key, change.key); });
+    if (old != create.with_options.end()) {
       edits.push_back({old->value.span, std::move(value)});
     } else {
       appended += fmt::format(", {} = {}", change.key, value);

@@ -231,20 +231,7 @@ Result<std::vector<std::string>> SinkManager::CreateSink(CreateSinkRequest reque
   connector::SinkSchema schema{request.program->column_names(), request.program->column_types()};
   DS_RETURN_IF_ERROR(connector->CheckSchema(parsed.connector_options, schema));
 
-  // The destination: reachable, credentials accepted, table present, ACTIVE, keys matching.
-  {
-    metrics::Registry probe_metrics;  // the probe's series stay out of the served metrics
-    connector::SinkContext probe;
-    probe.sink_name = request.name;
-    probe.schema = schema;
-    probe.options = parsed.generic;
-    probe.on_rejection = [](const connector::SinkRejection&) { return Status::OK(); };
-    probe.metrics = &probe_metrics;
-    probe.validate = true;
-    DS_ASSIGN_OR_RETURN(std::unique_ptr<connector::Sink> sink,
-                        connector->Open(parsed.connector_options, std::move(probe)));
-    sink->Close();
-  }
+  DS_RETURN_IF_ERROR(ProbeDestination(request.name, *connector, parsed, schema));
 
   catalog::SinkDefinition def;
   DS_ASSIGN_OR_RETURN(def.id, catalog_->AllocateObjectId());
@@ -291,6 +278,24 @@ Result<std::vector<std::string>> SinkManager::CreateSink(CreateSinkRequest reque
   std::lock_guard<std::mutex> lock(mu_);
   entries_[id] = std::move(entry);
   return notices;
+}
+
+Status SinkManager::ProbeDestination(const std::string& sink_name,
+                                     const connector::SinkConnector& connector,
+                                     const connector::ParsedSinkOptions& parsed,
+                                     const connector::SinkSchema& schema) {
+  metrics::Registry probe_metrics;  // the probe's series stay out of the served metrics
+  connector::SinkContext probe;
+  probe.sink_name = sink_name;
+  probe.schema = schema;
+  probe.options = parsed.generic;
+  probe.on_rejection = [](const connector::SinkRejection&) { return Status::OK(); };
+  probe.metrics = &probe_metrics;
+  probe.validate = true;
+  DS_ASSIGN_OR_RETURN(std::unique_ptr<connector::Sink> sink,
+                      connector.Open(parsed.connector_options, std::move(probe)));
+  sink->Close();
+  return Status::OK();
 }
 
 Status SinkManager::DropSink(std::string_view name) {
@@ -350,23 +355,45 @@ Status SinkManager::AlterSinkOptions(std::string_view name,
   DS_ASSIGN_OR_RETURN(catalog::SinkDefPtr def, FindSinkOrError(name));
   catalog::SinkDefinition next = *def;
   auto connector_option = def->options.find(std::string(connector::kConnectorOption));
-  const std::vector<std::string_view> alterable = connector::AlterableSinkOptions(
-      connector_option == def->options.end() ? "" : connector_option->second);
+  const std::string connector_name =
+      connector_option == def->options.end() ? "" : connector_option->second;
+  const std::vector<std::string_view> alterable = connector::AlterableSinkOptions(connector_name);
+  bool credentials_change = false;
   for (const auto& [k, v] : changes) {
-    if (std::find(alterable.begin(), alterable.end(), k) == alterable.end()) {
+    // An option may be given under an alias (access_key for aws.credentials.access_key_id):
+    // it replaces the option whatever name the sink was created with.
+    const std::string_view main = connector::MainSinkOptionName(connector_name, k);
+    if (std::find(alterable.begin(), alterable.end(), main) == alterable.end()) {
       return Status::Sql("0A000",
                          fmt::format("ALTER SINK ... SET can change {} only, not {}\nHINT: to "
                                      "change {}, drop the sink and create it again",
                                      fmt::join(alterable, ", "), k, k));
     }
+    std::erase_if(next.options, [&](const auto& option) {
+      return connector::MainSinkOptionName(connector_name, option.first) == main;
+    });
     next.options[k] = v;
+    credentials_change =
+        credentials_change || connector::IsCredentialSinkOption(connector_name, main);
   }
   catalog::TableDefPtr table = catalog_->FindTableById(def->from_table_id);
   if (table == nullptr) return Status::Corruption("the table of sink " + def->name + " is missing");
   connector::SinkSource source{.from_relation = def->query_sql.empty(),
                                .input_append_only = table->append_only};
-  DS_RETURN_IF_ERROR(
-      connector::ParseSinkOptions(SinkOptionsOf(next), FormatEncodeOf(next), source).status());
+  DS_ASSIGN_OR_RETURN(
+      connector::ParsedSinkOptions parsed,
+      connector::ParseSinkOptions(SinkOptionsOf(next), FormatEncodeOf(next), source));
+  if (credentials_change) {
+    // New keys must work before the running sink gives up the old ones: a refused key (or a
+    // typo in it) leaves the sink as it was, with the error of CREATE SINK.
+    const connector::SinkConnector* connector =
+        connector::FindSinkConnector(parsed.generic.connector);
+    if (connector == nullptr) {
+      return Status::NotSupported("unsupported sink connector '" + parsed.generic.connector + "'");
+    }
+    DS_RETURN_IF_ERROR(
+        ProbeDestination(def->name, *connector, parsed, {def->column_names, def->column_types}));
+  }
   if (rewrite_definition) {
     DS_ASSIGN_OR_RETURN(next.definition, rewrite_definition(def->definition));
   }

@@ -109,6 +109,13 @@ class SinkManager {
       const catalog::SinkDefPtr& def, std::unique_ptr<exec::RowProgram> program,
       std::shared_ptr<const storage::Snapshot> snapshot);
   void SaveState(uint32_t sink_id, const SinkRuntimeState& state);
+  // Opens a throwaway sink with `parsed`'s options and validation on (reachable, credentials
+  // accepted, table present and ACTIVE, keys matching), then closes it: what CREATE SINK, and an
+  // ALTER that changes credentials, check before anything changes.
+  static Status ProbeDestination(const std::string& sink_name,
+                                 const connector::SinkConnector& connector,
+                                 const connector::ParsedSinkOptions& parsed,
+                                 const connector::SinkSchema& schema);
   Result<catalog::SinkDefPtr> FindSinkOrError(std::string_view name) const;
   std::shared_ptr<SinkRunner> RunnerOf(uint32_t sink_id) const;
   Status RegisterViews();

@@ -1,11 +1,13 @@
 // Every validation and option error of CREATE SINK with its message (COMPATIBILITY.md section 2,
 // docs/sinks/dynamodb.md), each refused before anything is created; the statements around sinks
-// (IF NOT EXISTS, DROP, DROP TABLE under a sink, ALTER SINK); SHOW CREATE SINK and
-// rw_catalog.rw_sinks with their columns and secrets redacted; and the secret never appearing in
-// any output, error or line of the server's log (which runs at debug level here).
+// (IF NOT EXISTS, DROP, DROP TABLE under a sink, ALTER SINK, key rotation by ALTER SINK ... SET);
+// SHOW CREATE SINK and rw_catalog.rw_sinks with their columns and secrets redacted; and the secret
+// never appearing in any output, error or line of the server's log (which runs at debug level
+// here).
 #include <fmt/format.h>
 
 #include "sink_test_util.h"
+#include "support/fault_proxy.h"
 
 namespace dynasink::test {
 namespace {
@@ -14,6 +16,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr const char* kSessionToken = "e2eSessionToken/AlsoNeverPrint+9";
+// The keys a sink is rotated to by ALTER SINK.
+constexpr const char* kRotatedKeyId = "AKIDROTATEDTESTKEY2";
+constexpr const char* kRotatedSecret = "rotatedSecret/NeverPrint+Zq4";
 
 class SinkValidationTest : public SinkE2eTest {
  protected:
@@ -54,6 +59,7 @@ class SinkValidationTest : public SinkE2eTest {
   static void ExpectNoSecret(const std::string& text) {
     EXPECT_THAT(text, Not(HasSubstr(kTestSecretAccessKey)));
     EXPECT_THAT(text, Not(HasSubstr(kSessionToken)));
+    EXPECT_THAT(text, Not(HasSubstr(kRotatedSecret)));
   }
 
   std::string Movies(const std::vector<std::pair<std::string, std::string>>& extra = {},
@@ -329,6 +335,102 @@ TEST_F(SinkValidationTest, StatementsAroundSinks) {
                         ";"
                         "DROP SINK scratch_sink;"
                         "DROP TABLE scratch"));
+}
+
+// Key rotation with ALTER SINK ... SET. The proxy checks every request's signature as DynamoDB
+// does (DynamoDB Local does not): once the old keys are revoked the sink retries and holds its
+// rows; new keys that DynamoDB refuses are refused by the ALTER, and the sink keeps running as it
+// was; working new keys (given under the option's aliases) restart it from its cursor and the
+// held rows arrive, with no new backfill. The definition keeps every secret redacted.
+TEST_F(SinkValidationTest, AlterSinkRotatesCredentials) {
+  ASSERT_TRUE(CreateDynamoTable(endpoint(), "Rotation", {{"id", KeyType::kN}}).ok());
+  FaultProxy proxy(endpoint());
+  const SigV4Expectation old_keys{.access_key_id = kTestAccessKeyId,
+                                  .secret_access_key = kTestSecretAccessKey,
+                                  .region = kTestRegion,
+                                  .service = "dynamodb"};
+  SigV4Expectation new_keys = old_keys;
+  new_keys.access_key_id = kRotatedKeyId;
+  new_keys.secret_access_key = kRotatedSecret;
+  proxy.RequireSignature(old_keys);
+  ASSERT_TRUE(SqlOk(sql(),
+                    "CREATE TABLE rotation (id int PRIMARY KEY, v varchar);"
+                    "INSERT INTO rotation VALUES (1, 'before the sink');"
+                    "CREATE SINK rotation_sink FROM rotation " +
+                        SinkWith(proxy.url(), "Rotation", "id") +
+                        ";"
+                        "INSERT INTO rotation VALUES (2, 'old keys'); FLUSH"));
+  const std::string query = "SELECT id, v FROM rotation";
+  const std::vector<AttrKind> kinds = {AttrKind::kN, AttrKind::kS};
+  EXPECT_TRUE(DynamoMatchesQuery(sql(), endpoint(), "Rotation", query, kinds, {"id"}));
+  auto show_create = [&] {
+    auto r = sql().Exec("SHOW CREATE SINK rotation_sink");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && r->rows.size() == 1 ? r->rows[0][1].value_or("") : std::string();
+  };
+  const std::string before = show_create();
+
+  // The old keys are revoked: the sink keeps the new row and retries, naming DynamoDB's error.
+  proxy.RequireSignature(new_keys);
+  ASSERT_TRUE(SqlOk(sql(), "INSERT INTO rotation VALUES (3, 'while revoked')"));
+  auto failing = WaitForSinkStatus(
+      sql(), "rotation_sink",
+      [](const SinkStatusRow& s) {
+        return s.last_error.has_value() &&
+               s.last_error->find("UnrecognizedClientException") != std::string::npos;
+      },
+      seconds(60), "the revoked keys' error in the status");
+  ASSERT_TRUE(failing.ok()) << failing.status().ToString();
+  EXPECT_EQ(failing->error_rows, 0) << "a refused signature is no bad value";
+
+  // New keys that DynamoDB refuses (a wrong secret): the ALTER fails with CREATE's message and
+  // the sink is left as it was.
+  ExpectRefused(fmt::format("ALTER SINK rotation_sink SET (aws.credentials.access_key_id = '{}', "
+                            "aws.credentials.secret_access_key = 'not-the-secret')",
+                            kRotatedKeyId),
+                {"refused the sink's credentials", "InvalidSignatureException",
+                 "check aws.credentials.access_key_id"});
+  EXPECT_EQ(show_create(), before);
+  ExpectRefused(
+      "ALTER SINK rotation_sink SET (aws.credentials.role.arn = "
+      "'arn:aws:iam::123456789012:role/x')",
+      {"not aws.credentials.role.arn", "aws.credentials.secret_access_key"});
+
+  // The right keys, under the aliases: the held row arrives once the sink restarts.
+  const uint64_t refusals = proxy.counts().signature_refusals;
+  EXPECT_GT(refusals, 0u);
+  ASSERT_TRUE(SqlOk(sql(), fmt::format("ALTER SINK rotation_sink SET (access_key = '{}', "
+                                       "secret_key = '{}');"
+                                       "INSERT INTO rotation VALUES (4, 'new keys'); FLUSH",
+                                       kRotatedKeyId, kRotatedSecret)));
+  EXPECT_TRUE(DynamoMatchesQuery(sql(), endpoint(), "Rotation", query, kinds, {"id"}));
+  auto status = ReadSinkStatus(sql(), "rotation_sink");
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_EQ(status->state, "running") << status->ToString();
+
+  // An empty session token means none (the keys above are long-term keys).
+  ASSERT_TRUE(SqlOk(sql(),
+                    "ALTER SINK rotation_sink SET (aws.credentials.session_token = '');"
+                    "INSERT INTO rotation VALUES (5, 'no token'); FLUSH"));
+  EXPECT_TRUE(DynamoMatchesQuery(sql(), endpoint(), "Rotation", query, kinds, {"id"}));
+
+  // The definition: the same text plus the (redacted) token, the values still redacted where
+  // they were written.
+  const std::string after = show_create();
+  const size_t close = before.rfind(')');
+  ASSERT_NE(close, std::string::npos) << before;
+  EXPECT_EQ(after, before.substr(0, close) + ", aws.credentials.session_token = '[REDACTED]'" +
+                       before.substr(close));
+  EXPECT_THAT(after, Not(HasSubstr(kRotatedKeyId)));
+  ExpectNoSecret(after);
+  EXPECT_THAT(after, Not(HasSubstr(", access_key =")));  // replaced in place, not appended
+  EXPECT_THAT(after, Not(HasSubstr(", secret_key =")));
+  auto definition =
+      sql().Query("SELECT definition FROM rw_catalog.rw_sinks WHERE name = 'rotation_sink'");
+  ASSERT_TRUE(definition.ok()) << definition.status().ToString();
+  ASSERT_EQ(definition->size(), 1u);
+  EXPECT_EQ((*definition)[0][0], after);
+  ASSERT_TRUE(SqlOk(sql(), "DROP SINK rotation_sink; DROP TABLE rotation"));
 }
 
 // Last (GoogleTest runs a file's tests in order): nothing any test did put a secret in the log.

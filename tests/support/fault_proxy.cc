@@ -56,8 +56,14 @@ void FaultProxy::Script(Fault fault, int times) {
     script_.push_back(fault);
 }
 
+void FaultProxy::RequireSignature(std::optional<SigV4Expectation> expected) {
+  std::lock_guard<std::mutex> lock(mu_);
+  signature_ = std::move(expected);
+}
+
 FaultCounts FaultProxy::counts() const {
   FaultCounts c;
+  c.signature_refusals = signature_refusals_.load();
   c.requests = requests_.load();
   c.forwarded = forwarded_.load();
   c.unprocessed_calls = unprocessed_calls_.load();
@@ -207,9 +213,28 @@ ServerResponse FaultProxy::Handle(const ServerRequest& request) {
   ++requests_;
   bool batch_write = request.header("x-amz-target") == kBatchWriteTarget;
   bool eligible;
+  std::optional<SigV4Expectation> signature;
   {
     std::lock_guard<std::mutex> lock(mu_);
     eligible = batch_write || options_.all_operations;
+    signature = signature_;
+  }
+  if (signature.has_value()) {
+    Status checked = VerifySigV4(request, *signature);
+    if (!checked.ok()) {
+      ++signature_refusals_;
+      // DynamoDB's two answers: the key id is unknown, or the signature does not match.
+      const std::string_view auth = request.header("authorization");
+      const bool known_key =
+          auth.find("Credential=" + signature->access_key_id + "/") != std::string_view::npos;
+      if (!known_key) {
+        return AwsError(400, "com.amazon.coral.service#UnrecognizedClientException",
+                        "The security token included in the request is invalid.");
+      }
+      return AwsError(400, "com.amazon.coral.service#InvalidSignatureException",
+                      "The request signature we calculated does not match the signature you "
+                      "provided. Check your AWS Secret Access Key and signing method.");
+    }
   }
   Fault fault = Choose(eligible);
   switch (fault) {

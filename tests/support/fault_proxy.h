@@ -16,9 +16,12 @@
 //   ... proxy.counts().throttles ...
 //
 // Faults apply to BatchWriteItem only unless `all_operations` is set, so that DescribeTable at
-// validation is not disturbed. Requests are forwarded with their headers (DynamoDB Local does not
-// check signatures, so a body the proxy shortened is accepted). Thread-safe; each connection is
-// served on its own thread by LocalHttpServer.
+// validation is not disturbed. RequireSignature() makes the proxy check every request's SigV4
+// signature as DynamoDB does (which DynamoDB Local does not): a request signed with other keys is
+// refused with DynamoDB's error (UnrecognizedClientException for an unknown key id,
+// InvalidSignatureException for a wrong secret) and not forwarded. Requests are forwarded with
+// their headers (DynamoDB Local does not check signatures, so a body the proxy shortened is
+// accepted). Thread-safe; each connection is served on its own thread by LocalHttpServer.
 #pragma once
 
 #include <atomic>
@@ -27,11 +30,13 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 
 #include "aws/http_client.h"
 #include "support/local_http_server.h"
+#include "support/sigv4_check.h"
 
 namespace dynasink::test {
 
@@ -61,7 +66,8 @@ struct FaultCounts {
   uint64_t drops_before = 0;
   uint64_t drops_after = 0;
   uint64_t delays = 0;
-  uint64_t upstream_failures = 0;  // DynamoDB Local did not answer: the client sees a drop
+  uint64_t upstream_failures = 0;   // DynamoDB Local did not answer: the client sees a drop
+  uint64_t signature_refusals = 0;  // refused by RequireSignature()
 
   uint64_t injected() const {
     return unprocessed_calls + throttles + server_errors + drops_before + drops_after;
@@ -82,6 +88,8 @@ class FaultProxy {
   void SetOptions(FaultOptions options);
   // The next `times` eligible requests get `fault`, before any probability is drawn.
   void Script(Fault fault, int times = 1);
+  // From now on, only requests signed as `expected` says are forwarded (nullopt: no check).
+  void RequireSignature(std::optional<SigV4Expectation> expected);
 
   FaultCounts counts() const;
 
@@ -98,10 +106,11 @@ class FaultProxy {
   std::mt19937_64 rng_;
   std::deque<Fault> script_;
   int throttle_turn_ = 0;
+  std::optional<SigV4Expectation> signature_;
 
   std::atomic<uint64_t> requests_{0}, forwarded_{0}, unprocessed_calls_{0}, unprocessed_items_{0},
       throttles_{0}, server_errors_{0}, drops_before_{0}, drops_after_{0}, delays_{0},
-      upstream_failures_{0};
+      upstream_failures_{0}, signature_refusals_{0};
   std::unique_ptr<LocalHttpServer> server_;  // last: stopped first
 };
 

@@ -24,6 +24,18 @@ std::vector<std::string_view> DynamoDbConnector::tunable_options() const {
           "dynamodb.batch_write_retry_times", "dynamodb.batch_write_retry_backoff_ms"};
 }
 
+std::vector<std::string_view> DynamoDbConnector::credential_options() const {
+  // Static keys only: a role, an external id or a profile changes whose identity the sink
+  // uses, not just its current keys, and providers that fetch keys (profiles, roles, instance
+  // metadata) rotate them on their own.
+  return {"aws.credentials.access_key_id", "aws.credentials.secret_access_key",
+          "aws.credentials.session_token"};
+}
+
+std::string_view DynamoDbConnector::MainOptionName(std::string_view option) const {
+  return DynamoDbMainOptionName(option);
+}
+
 Status DynamoDbConnector::CheckOptions(const SinkOptionList& options,
                                        std::vector<std::string>* notices) const {
   return ParseDynamoDbOptions(options, notices).status();

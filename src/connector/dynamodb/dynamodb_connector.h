@@ -12,6 +12,8 @@ class DynamoDbConnector final : public SinkConnector {
   std::vector<std::string_view> option_names() const override;
   bool IsSecretOption(std::string_view option) const override;
   std::vector<std::string_view> tunable_options() const override;
+  std::vector<std::string_view> credential_options() const override;
+  std::string_view MainOptionName(std::string_view option) const override;
   Status CheckOptions(const SinkOptionList& options,
                       std::vector<std::string>* notices) const override;
   Status CheckSchema(const SinkOptionList& options, const SinkSchema& schema) const override;

@@ -108,6 +108,11 @@ const std::vector<std::string_view>& DynamoDbOptionNames() {
   return kNames;
 }
 
+std::string_view DynamoDbMainOptionName(std::string_view option) {
+  int i = SpecIndex(option);
+  return i < 0 ? option : Specs()[i].names[0];
+}
+
 bool IsDynamoDbSecretOption(std::string_view option) {
   int i = SpecIndex(option);
   return i == kAccessKey || i == kSecretKey || i == kSessionToken;

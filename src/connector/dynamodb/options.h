@@ -52,6 +52,9 @@ struct DynamoDbSinkOptions {
 const std::vector<std::string_view>& DynamoDbOptionNames();
 // The options whose values are secrets (the key id, the secret key, the session token).
 bool IsDynamoDbSecretOption(std::string_view option);
+// The main name of a DynamoDB option given by any of its names (aws.credentials.access_key_id
+// for access_key); unknown names are returned as they are.
+std::string_view DynamoDbMainOptionName(std::string_view option);
 
 // Parses `options` (only names from DynamoDbOptionNames(); sink_options.cc refuses the others).
 // Registers the secret values with RegisterSecret(). Appends a notice for deprecated options.
