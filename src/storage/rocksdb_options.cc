@@ -6,14 +6,21 @@
 //    one bounded block cache that also holds index and filter blocks, so neither a big table nor
 //    a long change-log backlog grows RSS.
 //  - Write speed: the leader is RocksDB's only regular writer, so memtable inserts are not
-//    concurrent; the skiplist then reuses the position of the previous insert, which makes the
-//    mostly-ascending keys of a batch (log seqs always, hidden row ids and serials too) cheap.
-//    memtable_insert_with_hint_prefix_extractor would be the explicit form of this, but RocksDB
-//    7.8 shares those hints between the point and the range-tombstone memtables, and we use
-//    DeleteRange (truncation, DROP TABLE) on the same column families: it must stay off.
+//    concurrent. A plain insert reuses the skiplist position of the previous one only when the
+//    new key lands right after it (the change log's ascending seqs); any other key is searched
+//    from the top. Row writes reach the memtable sorted by key (commit.cc), but the rows of
+//    earlier statements lie between them, so the rows column family keeps an insert hint per
+//    table (memtable_insert_with_hint_prefix_extractor, TablePrefixHint below): the search
+//    resumes from the previous insert of that table and climbs only as far as the gap needs.
+//    RocksDB 7.8 looks the hint up for range tombstones too, and would hand the point
+//    skiplist's hint to the tombstone skiplist; our only range deletion on the rows column
+//    family (DROP TABLE) starts at the bare 4-byte table prefix, which the extractor leaves out
+//    of its domain, so tombstones never use a hint. The change log needs no hint (ascending
+//    keys), and its truncations are range deletions over ordinary keys: it must not get one.
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
 
@@ -25,6 +32,19 @@
 namespace dynasink::storage {
 
 namespace {
+
+// The insert-hint prefix of a row key: its table. Keys of exactly kTablePrefixSize bytes (the
+// start of DROP TABLE's range deletion) are out of the domain, see the comment at the top.
+class TablePrefixHint final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "dynasink.TablePrefixHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), format::kTablePrefixSize);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return key.size() > format::kTablePrefixSize;
+  }
+};
 
 bool Supported(rocksdb::CompressionType type) {
   const auto supported = rocksdb::GetSupportedCompressions();
@@ -110,7 +130,9 @@ void BuildRocksOptions(const StorageOptions& options, rocksdb::DBOptions* db,
   auto cache = rocksdb::NewLRUCache(cache_options);
   column_families->clear();
   column_families->emplace_back(format::kSystemCf, BaseCf(options, cache, false, false));
-  column_families->emplace_back(format::kRowsCf, BaseCf(options, cache, true, true));
+  rocksdb::ColumnFamilyOptions rows = BaseCf(options, cache, true, true);
+  rows.memtable_insert_with_hint_prefix_extractor = std::make_shared<TablePrefixHint>();
+  column_families->emplace_back(format::kRowsCf, std::move(rows));
   column_families->emplace_back(format::kChangeLogCf, BaseCf(options, cache, true, false));
   column_families->emplace_back(format::kMetaCf, BaseCf(options, cache, false, false));
   column_families->emplace_back(format::kCursorsCf, BaseCf(options, cache, false, false));
