@@ -20,6 +20,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,7 +101,8 @@ class InsertWriter {
   std::string_view KeyOf(const Pending& p, const storage::WriteBatch& batch) const;
   std::string_view RowOf(const Pending& p, const storage::WriteBatch& batch) const;
   size_t Find(std::string_view key, uint64_t hash) const;
-  void Index(size_t entry);
+  // Adds pending entry `entry` to the index (its key's hash when the caller has it).
+  void Index(size_t entry, std::optional<uint64_t> hash = std::nullopt);
   Status MergeIfNotNull(std::string_view old_row, std::string_view new_row, std::string* out);
   // Commit's steps for keyed tables: whether stored rows may share keys with pending ones, the
   // stored rows of pending keys, and rewriting the batch when it cannot stay as it is.
@@ -141,7 +143,9 @@ class InsertWriter {
   // Duplicate detection: none while keys arrive sorted; then a linear search for small
   // statements and an open-addressing index by key hash (entry + 1; 0 is empty).
   bool sorted_ = true;
-  std::vector<uint32_t> slots_;
+  // A slot holds the upper 32 bits of the key's hash (so that a probe looks at a pending entry
+  // only when they match) above entry + 1.
+  std::vector<uint64_t> slots_;
   std::string min_key_, max_key_;  // the range of pending keys
 };
 

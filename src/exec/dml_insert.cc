@@ -170,36 +170,41 @@ size_t InsertWriter::Find(std::string_view key, uint64_t hash) const {
     return SIZE_MAX;
   }
   size_t mask = slots_.size() - 1;
+  const uint64_t tag = hash >> 32;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    uint32_t s = slots_[i];
+    const uint64_t s = slots_[i];
     if (s == 0) return SIZE_MAX;
-    const Pending& p = pending_[s - 1];
-    if (p.hash == hash && KeyOf(p, *ctx_.batch) == key) return s - 1;
+    // Only a slot whose tag matches sends us to its pending entry (a likely cache miss).
+    if ((s >> 32) != tag) continue;
+    const size_t e = static_cast<size_t>(s & 0xffffffffu) - 1;
+    if (KeyOf(pending_[e], *ctx_.batch) == key) return e;
   }
 }
 
-void InsertWriter::Index(size_t entry) {
+void InsertWriter::Index(size_t entry, std::optional<uint64_t> hash) {
   if (slots_.empty() && pending_.size() < kLinearSearchRows) return;
-  auto place = [this](size_t e) {
+  auto place = [this](size_t e, std::optional<uint64_t> known) {
     Pending& p = pending_[e];
-    p.hash = HashKey(KeyOf(p, *ctx_.batch));
+    p.hash = known.has_value() ? *known : HashKey(KeyOf(p, *ctx_.batch));
     size_t mask = slots_.size() - 1;
     size_t i = p.hash & mask;
     while (slots_[i] != 0)
       i = (i + 1) & mask;
-    slots_[i] = static_cast<uint32_t>(e + 1);
+    // Entries number fewer than 2^32 (a batch is under 4 GiB).
+    slots_[i] = (p.hash >> 32 << 32) | static_cast<uint64_t>(e + 1);
   };
   if (pending_.size() * 2 > slots_.size()) {
     // Grow (the first time: start indexing), keeping the load factor under one half.
     size_t size = 1024;
     while (size < pending_.size() * 2)
       size *= 2;
+    const bool hashed = !slots_.empty();  // every entry but `entry` has its hash already
     slots_.assign(std::max(size, slots_.size() * 2), 0);
     for (size_t e = 0; e < pending_.size(); ++e) {
-      if (e != entry) place(e);
+      if (e != entry) place(e, hashed ? std::optional<uint64_t>(pending_[e].hash) : std::nullopt);
     }
   }
-  place(entry);
+  place(entry, hash);
 }
 
 Status InsertWriter::AddKeyed(const Row& row) {
@@ -217,7 +222,7 @@ Status InsertWriter::AddKeyed(const Row& row) {
   size_t existing = Find(key_buf_, hash);
   if (existing == SIZE_MAX) {
     Append();
-    Index(pending_.size() - 1);
+    Index(pending_.size() - 1, hash);
     return Status::OK();
   }
   Pending& p = pending_[existing];

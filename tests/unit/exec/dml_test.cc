@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "exec/functions.h"
@@ -32,7 +33,8 @@ class DmlTest : public ::testing::Test {
   TableDefPtr CreateTable(std::string name, catalog::OnConflict on_conflict, bool row_id = false) {
     TableDef def;
     def.name = std::move(name);
-    def.columns = {{"k", TypeId::kInt32, true, false, ""}, {"v", TypeId::kVarchar, false, false, ""}};
+    def.columns = {{"k", TypeId::kInt32, true, false, ""},
+                   {"v", TypeId::kVarchar, false, false, ""}};
     if (row_id) {
       def.columns.push_back({"_row_id", TypeId::kSerial, true, true, ""});
       def.primary_key = {2};
@@ -119,7 +121,7 @@ TEST_F(DmlTest, OverwriteIsLoggedAsAnUpdateWithFullRows) {
   ASSERT_TRUE(Insert(t, {R(1, "a2"), R(3, "c")}, &count).ok());
   EXPECT_EQ(count, 2u);
   EXPECT_EQ(Log(t), (std::vector<std::string>{"Insert(1,a)", "Insert(2,b)", "UpdateBefore(1,a)",
-                                               "UpdateAfter(1,a2)", "Insert(3,c)"}));
+                                              "UpdateAfter(1,a2)", "Insert(3,c)"}));
   EXPECT_EQ(Rows(t), (std::vector<std::string>{"1:a2", "2:b", "3:c"}));
 }
 
@@ -130,21 +132,24 @@ TEST_F(DmlTest, DuplicateKeysInOneStatementLastWinsWithOneChange) {
   uint64_t count = 0;
   ASSERT_TRUE(Insert(t, {R(1, "x"), R(2, "y"), R(1, "z"), R(2, "w")}, &count).ok());
   EXPECT_EQ(count, 4u);  // RisingWave counts every row given
-  EXPECT_EQ(Log(t, seq), (std::vector<std::string>{"UpdateBefore(1,old)", "UpdateAfter(1,z)",
-                                                    "Insert(2,w)"}));
+  EXPECT_EQ(Log(t, seq),
+            (std::vector<std::string>{"UpdateBefore(1,old)", "UpdateAfter(1,z)", "Insert(2,w)"}));
   EXPECT_EQ(Rows(t), (std::vector<std::string>{"1:z", "2:w"}));
 }
 
 TEST_F(DmlTest, BulkStatementsFindConflictsInsideAndOutsideTheKeyRange) {
   auto t = CreateTable("t", catalog::OnConflict::kOverwrite);
   std::vector<Row> first;
-  for (int i = 0; i < 200; ++i) first.push_back(R(i * 10, "a"));  // an empty table: no reads
+  for (int i = 0; i < 200; ++i)
+    first.push_back(R(i * 10, "a"));  // an empty table: no reads
   ASSERT_TRUE(Insert(t, first).ok());
   uint64_t seq = db_.storage().LastCommittedSeq();
   // Keys 1990..2190 step 10: 1990 exists (inside the range), the rest are new.
   std::vector<Row> second;
-  for (int i = 199; i < 220; ++i) second.push_back(R(i * 10, "b"));
-  for (int i = 0; i < 100; ++i) second.push_back(R(100000 + i, "c"));
+  for (int i = 199; i < 220; ++i)
+    second.push_back(R(i * 10, "b"));
+  for (int i = 0; i < 100; ++i)
+    second.push_back(R(100000 + i, "c"));
   ASSERT_TRUE(Insert(t, second).ok());
   std::vector<std::string> log = Log(t, seq);
   ASSERT_EQ(log.size(), 122u);
@@ -154,7 +159,8 @@ TEST_F(DmlTest, BulkStatementsFindConflictsInsideAndOutsideTheKeyRange) {
   // Beyond every stored key: plain inserts.
   seq = db_.storage().LastCommittedSeq();
   std::vector<Row> third;
-  for (int i = 0; i < 100; ++i) third.push_back(R(500000 + i, "d"));
+  for (int i = 0; i < 100; ++i)
+    third.push_back(R(500000 + i, "d"));
   ASSERT_TRUE(Insert(t, third).ok());
   log = Log(t, seq);
   ASSERT_EQ(log.size(), 100u);
@@ -165,12 +171,33 @@ TEST_F(DmlTest, BulkStatementsFindConflictsInsideAndOutsideTheKeyRange) {
   // per key, with the last row.
   auto u = CreateTable("u", catalog::OnConflict::kOverwrite);
   std::vector<Row> repeated;
-  for (int i = 0; i < 300; ++i) repeated.push_back(R(i % 30, std::to_string(i)));
+  for (int i = 0; i < 300; ++i)
+    repeated.push_back(R(i % 30, std::to_string(i)));
   ASSERT_TRUE(Insert(u, repeated).ok());
   log = Log(u);
   ASSERT_EQ(log.size(), 30u);
   EXPECT_EQ(log[0], "Insert(0,270)");
   EXPECT_EQ(log[29], "Insert(29,299)");
+}
+
+// The hash index grows several times over a large statement whose keys repeat in scrambled
+// order: growing keeps the entries' hashes, and every repeat is still found.
+TEST_F(DmlTest, TheKeyIndexFindsRepeatsAcrossItsGrowth) {
+  auto t = CreateTable("t", catalog::OnConflict::kOverwrite);
+  std::vector<Row> rows;
+  std::map<int, std::string> last;
+  for (int i = 0; i < 20000; ++i) {
+    const int k = static_cast<int>((static_cast<int64_t>(i) * 7919) % 5000);  // each key 4 times
+    rows.push_back(R(k, std::to_string(i)));
+    last[k] = std::to_string(i);
+  }
+  ASSERT_TRUE(Insert(t, rows).ok());
+  const std::vector<std::string> log = Log(t);
+  ASSERT_EQ(log.size(), 5000u);  // one change per key
+  std::vector<std::string> want;
+  for (const auto& [k, v] : last)
+    want.push_back(std::to_string(k) + ":" + v);
+  EXPECT_EQ(Rows(t), want);
 }
 
 TEST_F(DmlTest, DoNothingKeepsTheFirstRowAndLogsNothingForTheRest) {
@@ -249,7 +276,7 @@ TEST_F(DmlTest, UpdateAndDeleteLogFullRows) {
   EXPECT_EQ(d->rows, 2u);
   EXPECT_EQ(deleted.size(), 2u);
   EXPECT_EQ(Log(t, seq), (std::vector<std::string>{"UpdateBefore(2,b)", "UpdateAfter(2,B)",
-                                                    "Delete(2,B)", "Delete(3,c)"}));
+                                                   "Delete(2,B)", "Delete(3,c)"}));
   EXPECT_EQ(Rows(t), (std::vector<std::string>{"1:a"}));
 
   // Assigning a key column is refused, as RisingWave does.
@@ -297,7 +324,8 @@ TEST_F(DmlTest, ConcurrentWritersOfTheSameKeysLeaveAConsistentLog) {
       }
     });
   }
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   EXPECT_EQ(failures.load(), 0);
   // Each overwrite's before-image is exactly the row the previous writer of key 1 left: the
   // log of key 1 is a chain.
