@@ -205,6 +205,7 @@ class Engine {
       if (stopping_) return false;
       was_empty = queue_.empty();
       queue_.push_back(std::move(transfer));
+      queued_.store(queue_.size(), std::memory_order_relaxed);
     }
     // One wake-up per batch: a non-empty queue means a wake-up is already pending, and the I/O
     // thread takes the whole queue when it wakes. This saves a socket write and a poll() per
@@ -222,6 +223,7 @@ class Engine {
   }
 
   std::thread::id io_thread() const { return io_thread_.load(); }
+  size_t queued() const { return queued_.load(std::memory_order_relaxed); }  // see queued_
 
   void Run() {
     io_thread_.store(std::this_thread::get_id());
@@ -232,6 +234,7 @@ class Engine {
         std::lock_guard<std::mutex> lock(mu_);
         if (stopping_) break;
         incoming.swap(queue_);
+        queued_.store(0, std::memory_order_relaxed);
       }
       // Adding a handle makes curl ask for an immediate timeout, which starts the transfer below.
       for (auto& t : incoming) {
@@ -575,6 +578,7 @@ class Engine {
   std::mutex mu_;
   bool stopping_ = false;                         // guarded by mu_
   std::vector<std::unique_ptr<Transfer>> queue_;  // guarded by mu_
+  std::atomic<size_t> queued_{0};                 // queue_.size(), readable without mu_
 
   // Owned by the I/O thread.
   std::unordered_set<Transfer*> active_;
@@ -601,6 +605,8 @@ class CurlHttpClient final : public HttpClient {
       thread_.join();
     }
   }
+
+  size_t queued_requests() const override { return engine_->queued(); }
 
   void Send(HttpRequest request, Callback done) override {
     auto t = std::make_unique<Transfer>();

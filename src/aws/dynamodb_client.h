@@ -127,6 +127,9 @@ class DynamoDbClient {
   const std::string& region() const { return region_; }
   RetryPolicy& retry_policy() { return *retry_policy_; }
 
+  // Requests waiting for the HTTP client's I/O thread (HttpClient::queued_requests).
+  size_t queued_requests() const { return http_->queued_requests(); }
+
  private:
   struct Call;
   using RawCallback = std::function<void(DynamoDbResult<HttpResponse>)>;

@@ -81,6 +81,10 @@ class HttpClient {
   // called on the I/O thread.
   Result<HttpResponse> SendSync(HttpRequest request);
 
+  // Requests queued by Send() that the I/O thread has not yet taken up: a snapshot, for callers
+  // that hold work back while the I/O thread (rather than the server) is the bottleneck.
+  virtual size_t queued_requests() const { return 0; }
+
  protected:
   // True on the thread that runs callbacks. Implementations that have one override this.
   virtual bool OnIoThread() const { return false; }

@@ -13,6 +13,8 @@ class DynamoDbBatchWriteClient final : public BatchWriteClient {
     client_->BatchWriteItemJsonAsync(std::move(body), std::move(done));
   }
 
+  size_t queued_calls() const override { return client_->queued_requests(); }
+
  private:
   std::shared_ptr<aws::DynamoDbClient> client_;
 };

@@ -22,6 +22,10 @@ class BatchWriteClient {
   // thread (possibly before this returns); it must be quick. The destructor cancels calls in
   // flight (their callbacks run with an error) and returns only when no callback is running.
   virtual void BatchWriteItem(std::string body, Callback done) = 0;
+
+  // Calls sent that have not yet been taken up by the client's I/O thread (a snapshot, from
+  // HttpClient::queued_requests). The writer sends no more while several wait (writer.h).
+  virtual size_t queued_calls() const { return 0; }
 };
 
 // The real client. `client` should be configured without retries of its own (the sink retries

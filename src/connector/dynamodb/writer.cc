@@ -211,9 +211,15 @@ void Writer::Send(Batch* batch, SteadyClock::time_point now) {
                           });
 }
 
+bool Writer::ClientBacklogged() const {
+  // Only with a call of ours in flight: its completion is what pumps again. (The count may
+  // include other callers' requests when the HTTP client is shared.)
+  return in_flight_ > 0 && client_->queued_calls() >= kMaxQueuedCalls;
+}
+
 int Writer::CallSlots(SteadyClock::time_point now) const {
-  if (endpoint_failures_ == 0) return concurrency_.limit();
-  return now >= gate_until_ ? 1 : 0;
+  if (endpoint_failures_ > 0) return now >= gate_until_ ? 1 : 0;
+  return ClientBacklogged() ? in_flight_ : concurrency_.limit();
 }
 
 void Writer::Pump(SteadyClock::time_point now) {
@@ -263,7 +269,7 @@ SteadyClock::time_point Writer::NextDue() const {
       }
       if (work != SteadyClock::time_point::max()) due = std::max(gate_until_, work);
     }
-  } else if (!waiting_.empty() && in_flight_ < concurrency_.limit()) {
+  } else if (!waiting_.empty() && in_flight_ < concurrency_.limit() && !ClientBacklogged()) {
     due = waiting_.front()->due;
   }
   if (!held_.empty() && handler_failures_ > 0) due = std::min(due, handler_retry_at_);

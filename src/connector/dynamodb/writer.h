@@ -92,6 +92,10 @@ struct WriterStats {
 
 class Writer {
  public:
+  // Calls waiting for the client's I/O thread at which the writer stops adding calls (see
+  // ClientBacklogged below).
+  static constexpr size_t kMaxQueuedCalls = 8;
+
   // Routes a finished call to the worker (thread-safe; called on the client's threads).
   using PostOutcome = std::function<void(CallOutcome)>;
   // Gives a change back for reuse (its buffer keeps its capacity).
@@ -189,8 +193,16 @@ class Writer {
   int endpoint_failures_ = 0;
   SteadyClock::time_point endpoint_failed_at_{};
   SteadyClock::time_point gate_until_{};
-  // Calls that may be in flight now: the adaptive limit, or the gate's single probe.
+  // Calls that may be in flight now: the adaptive limit, or the gate's single probe; no more
+  // than are in flight while the client is backlogged.
   int CallSlots(SteadyClock::time_point now) const;
+  // True when kMaxQueuedCalls calls wait in the client for its I/O thread (see
+  // BatchWriteClient::queued_calls) and one of ours is in flight. Then the I/O thread, not
+  // DynamoDB, is the bottleneck: a further call would only wait in its queue, and the calls in
+  // flight would need more connections, whose number makes each of libcurl's requests dearer
+  // (it walks the pool to pick one). Ready changes wait here instead, where a newer change to
+  // the same key still replaces them; the next completion pumps again.
+  bool ClientBacklogged() const;
 
   bool paused_by_user_ = false;
   bool paused_by_rejection_ = false;

@@ -313,6 +313,35 @@ TEST(HttpClientTest, ConnectionPoolLimitQueuesRequests) {
   EXPECT_LE(server.connections_accepted(), 4u);
 }
 
+// queued_requests() counts what waits for the I/O thread: held up in a callback, it takes
+// nothing new; once free, it takes the whole queue at once.
+TEST(HttpClientTest, QueuedRequestsCountsWhatTheIoThreadHasNotTakenUp) {
+  LocalHttpServer server([](const ServerRequest&) { return ServerResponse::Text(200, "ok"); });
+  auto client = HttpClient::Create();
+  EXPECT_EQ(client->queued_requests(), 0u);
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  Latch done(6);
+  client->Send(Get(server.url()), [&](Result<HttpResponse> r) {
+    EXPECT_TRUE(r.ok());
+    entered.set_value();
+    released.wait();  // the I/O thread is busy
+    done.CountDown();
+  });
+  entered.get_future().wait();
+  for (int i = 0; i < 5; ++i) {
+    client->Send(Get(server.url()), [&](Result<HttpResponse> r) {
+      EXPECT_TRUE(r.ok());
+      done.CountDown();
+    });
+    EXPECT_EQ(client->queued_requests(), static_cast<size_t>(i + 1));
+  }
+  release.set_value();
+  ASSERT_TRUE(done.Wait());
+  EXPECT_EQ(client->queued_requests(), 0u);
+}
+
 TEST(HttpClientTest, RequestTimeout) {
   LocalHttpServer server([](const ServerRequest& req) {
     if (req.path == "/fast") return ServerResponse::Text(200, "ok");

@@ -201,6 +201,58 @@ TEST(DeliveryTest, AdaptiveConcurrencyNeverExceedsTheMaximum) {
   EXPECT_EQ(h.state->max_in_flight_calls, 4);
 }
 
+TEST(DeliveryTest, NoCallJoinsABackloggedClientUntilOneCompletes) {
+  SinkHarness::Config config;
+  config.writer.max_in_flight = 64;
+  config.fake.max_delay = std::chrono::microseconds(5000);
+  SinkHarness h(config);
+  FakeDynamoDb::Close(*h.state);
+  h.state->queued_calls = Writer::kMaxQueuedCalls;
+  TableModel model;
+  for (int k = 0; k < 250; ++k)
+    model.Upsert(k, h.Upsert(k, "v"));
+  h.Write();
+  // With nothing in flight the first call goes out; behind it the writer waits, however many
+  // call slots are free, while the client reports its queue full.
+  for (int i = 0; i < 2000 && h.state->calls == 0; ++i)
+    std::this_thread::sleep_for(milliseconds(1));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(h.state->calls, 1u);
+  // Below the threshold again: the first completion pumps the rest out, in parallel.
+  h.state->queued_calls = Writer::kMaxQueuedCalls - 1;
+  FakeDynamoDb::Open(*h.state);
+  ASSERT_TRUE(h.sink->Flush(Soon()).ok());
+  EXPECT_EQ(h.TableSeqs(), model.table());
+  std::lock_guard<std::mutex> lock(h.state->mu);
+  EXPECT_EQ(h.state->calls, 10u);
+  EXPECT_GT(h.state->max_in_flight_calls, 1);
+}
+
+TEST(DeliveryTest, ABackloggedClientStillGetsEveryChangeAndRetry) {
+  // The client reports a full queue throughout: one call at a time, but nothing stalls, and a
+  // retry that comes due while a call is in flight goes out after it (no timer spin, no stop).
+  SinkHarness::Config config;
+  config.writer.max_in_flight = 64;
+  config.writer.retry_backoff_ms = 1;
+  config.fake.max_delay = std::chrono::microseconds(300);
+  SinkHarness h(config);
+  h.state->queued_calls = 1000;
+  {
+    std::lock_guard<std::mutex> lock(h.state->mu);
+    h.state->script = [](const std::vector<FakeRequest>&, uint64_t call) {
+      return call % 3 == 1 ? Fate::Error(aws::DynamoDbErrorKind::kInternalServerError,
+                                         "InternalServerError", 500)
+                           : Fate::Ok();
+    };
+  }
+  TableModel model = RandomStream(h, 3000, 400, 21, 10, 100);
+  ASSERT_TRUE(h.sink->Flush(Soon()).ok());
+  EXPECT_EQ(h.TableSeqs(), model.table());
+  std::lock_guard<std::mutex> lock(h.state->mu);
+  EXPECT_EQ(h.state->max_in_flight_calls, 1);
+  EXPECT_EQ(h.state->violations, 0u);
+}
+
 TEST(DeliveryTest, UnprocessedItemsAreRetriedUntilWritten) {
   SinkHarness::Config config;
   config.writer.max_batch_items = 5;  // many calls, so that every fault shows up

@@ -95,6 +95,8 @@ class FakeDynamoDb : public BatchWriteClient {
     size_t max_body = 0;
     std::vector<size_t> batch_sizes;
     bool gate_closed = false;  // while true, completions wait
+    // What queued_calls() reports: calls said to wait for the client's I/O thread.
+    std::atomic<size_t> queued_calls{0};
     Script script;
     // Every processed request, in the order applied.
     std::vector<FakeRequest> applied;
@@ -104,6 +106,7 @@ class FakeDynamoDb : public BatchWriteClient {
   ~FakeDynamoDb() override;
 
   void BatchWriteItem(std::string body, Callback done) override;
+  size_t queued_calls() const override { return state_->queued_calls.load(); }
 
   // Holds completions back until Open() (to pile up calls, or reorder them).
   static void Close(State& s) {
