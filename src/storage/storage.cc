@@ -270,6 +270,13 @@ Status Storage::MultiGetRows(uint32_t table, std::span<const std::string_view> p
   rows->resize(n);
   found->assign(n, false);
   if (n == 0) return Status::OK();
+  // RocksDB sorts MultiGet's keys itself unless told they are sorted, comparing through its
+  // comparator (two virtual calls per comparison); sorting them here with inlined comparisons
+  // costs about half as much. Keys of one table share the prefix, so the pks alone decide.
+  std::vector<std::pair<std::string_view, uint32_t>> order(n);
+  for (size_t i = 0; i < n; ++i)
+    order[i] = {pks[i], static_cast<uint32_t>(i)};
+  std::sort(order.begin(), order.end());
   std::string keys;
   size_t total = 0;
   for (std::string_view pk : pks)
@@ -278,27 +285,24 @@ Status Storage::MultiGetRows(uint32_t table, std::span<const std::string_view> p
   std::vector<rocksdb::Slice> slices(n);
   char prefix[format::kTablePrefixSize];
   format::EncodeTablePrefix(prefix, table);
-  for (std::string_view pk : pks) {
-    keys.append(prefix, sizeof prefix);
-    keys.append(pk);
-  }
-  size_t offset = 0;
   for (size_t i = 0; i < n; ++i) {
-    const size_t len = format::kTablePrefixSize + pks[i].size();
-    slices[i] = rocksdb::Slice(keys.data() + offset, len);
-    offset += len;
+    const size_t offset = keys.size();
+    keys.append(prefix, sizeof prefix);
+    keys.append(order[i].first);
+    slices[i] = rocksdb::Slice(keys.data() + offset, keys.size() - offset);
   }
   std::vector<rocksdb::PinnableSlice> values(n);
   std::vector<rocksdb::Status> statuses(n);
   impl_->db->MultiGet(ReadAt(snapshot), impl_->cf_rows, n, slices.data(), values.data(),
-                      statuses.data());
+                      statuses.data(), /*sorted_input=*/true);
   for (size_t i = 0; i < n; ++i) {
     if (statuses[i].IsNotFound()) continue;
     if (!statuses[i].ok()) {
       return FromRocks(statuses[i], fmt::format("storage: reading rows of table {}", table));
     }
-    (*found)[i] = true;
-    (*rows)[i].assign(values[i].data(), values[i].size());
+    const size_t at = order[i].second;
+    (*found)[at] = true;
+    (*rows)[at].assign(values[i].data(), values[i].size());
   }
   return Status::OK();
 }
