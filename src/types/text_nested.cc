@@ -18,12 +18,14 @@ bool StructFieldNeedsQuotes(std::string_view s) {
   return false;
 }
 
+// NULL in any case: an array element that means NULL unless quoted or escaped.
+bool IsNullWord(std::string_view s) {
+  return s.size() == 4 && (s[0] == 'n' || s[0] == 'N') && (s[1] == 'u' || s[1] == 'U') &&
+         (s[2] == 'l' || s[2] == 'L') && (s[3] == 'l' || s[3] == 'L');
+}
+
 bool ArrayElementNeedsQuotes(std::string_view s) {
-  if (s.empty()) return true;
-  if (s.size() == 4 && (s[0] == 'n' || s[0] == 'N') && (s[1] == 'u' || s[1] == 'U') &&
-      (s[2] == 'l' || s[2] == 'L') && (s[3] == 'l' || s[3] == 'L')) {
-    return true;
-  }
+  if (s.empty() || IsNullWord(s)) return true;
   for (char c : s) {
     if (c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || IsSpace(c)) return true;
   }
@@ -156,6 +158,13 @@ class ListReader {
     const DataType& element = type.element();
     ++pos_;
     std::vector<Value> out;
+    // Room for the elements up to the first '}' (all of them in a flat array), so that the
+    // vector is allocated once; bounded, since a long text may hold commas inside strings.
+    constexpr size_t kMaxReserve = 64;
+    size_t commas = 0;
+    for (size_t i = pos_; i < text_.size() && text_[i] != '}' && commas < kMaxReserve; ++i)
+      commas += text_[i] == ',';
+    out.reserve(commas + 1);
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
@@ -189,6 +198,23 @@ class ListReader {
   }
 
   Result<Value> ReadElement(const DataType& element) {
+    // The common case, an unquoted element without backslashes, is parsed in place.
+    if (text_[pos_] != '"') {
+      size_t end = pos_;
+      while (end < text_.size()) {
+        char c = text_[end];
+        if (c == ',' || c == '}' || c == '\\' || c == '{' || c == '"') break;
+        ++end;
+      }
+      if (end < text_.size() && text_[end] != '\\' && text_[end] != '{' && text_[end] != '"') {
+        std::string_view s = text_.substr(pos_, end - pos_);
+        while (!s.empty() && IsSpace(s.back()))
+          s.remove_suffix(1);
+        pos_ = end;
+        if (IsNullWord(s)) return Value();
+        return ParseValue(s, element);
+      }
+    }
     std::string s;
     bool quoted = false, escaped = false;
     if (text_[pos_] == '"') {
@@ -223,11 +249,7 @@ class ListReader {
       }
       s.resize(keep);
     }
-    if (!quoted && !escaped && s.size() == 4 && (s[0] == 'n' || s[0] == 'N') &&
-        (s[1] == 'u' || s[1] == 'U') && (s[2] == 'l' || s[2] == 'L') &&
-        (s[3] == 'l' || s[3] == 'L')) {
-      return Value();
-    }
+    if (!quoted && !escaped && IsNullWord(s)) return Value();
     return ParseValue(s, element);
   }
 
@@ -262,6 +284,17 @@ Result<Value> ParseStruct(std::string_view text, const DataType& type) {
     }
     if (pos < text.size() && (text[pos] == ',' || text[pos] == ')')) {
       out.emplace_back();  // an empty field is NULL
+      continue;
+    }
+    // The common case, a field without quotes or backslashes, is parsed in place.
+    size_t end = pos;
+    while (end < text.size() && text[end] != ',' && text[end] != ')' && text[end] != '"' &&
+           text[end] != '\\')
+      ++end;
+    if (end < text.size() && (text[end] == ',' || text[end] == ')')) {
+      DS_ASSIGN_OR_RETURN(Value v, ParseValue(text.substr(pos, end - pos), *fields[i].type));
+      out.push_back(std::move(v));
+      pos = end;
       continue;
     }
     s.clear();

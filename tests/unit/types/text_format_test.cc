@@ -554,6 +554,11 @@ TEST(StructText, Input) {
   EXPECT_EQ(Error("(1,\"abc", Pair()),
             "22P02: malformed record literal: \"(1,\"abc\" (unexpected end of input)");
   EXPECT_EQ(Error("(x,abc)", Pair()), "22P02: invalid input syntax for type integer: \"x\"");
+  // Quotes and backslashes inside a field, and a field that runs to the end of the text.
+  EXPECT_EQ(RoundTrip("(1,ab\"c d\"e)", Pair()), "(1,\"abc de\")");
+  EXPECT_EQ(RoundTrip("(1,ab\\,c)", Pair()), "(1,\"ab,c\")");
+  EXPECT_EQ(Error("(1,abc", Pair()),
+            "22P02: malformed record literal: \"(1,abc\" (unexpected end of input)");
 }
 
 TEST(ArrayText, OutputQuoting) {
@@ -605,6 +610,18 @@ TEST(ArrayText, Input) {
   EXPECT_EQ(Error("{{1}}", ints),
             "22P02: malformed array literal: \"{{1}}\" (unexpected \"{\" character)");
   EXPECT_EQ(Error("{abc}", ints), "22P02: invalid input syntax for type integer: \"abc\"");
+  // Trailing whitespace of an unquoted element goes, a backslash keeps what follows, a quote
+  // or a brace inside an unquoted element is an error, and so is an element without an end.
+  EXPECT_EQ(RoundTrip("{ab\t , c\n}", texts), "{ab,c}");
+  EXPECT_EQ(RoundTrip("{a\\b , c\\ }", texts), "{ab,\"c \"}");
+  EXPECT_EQ(RoundTrip("{NuLl , x}", texts), "{NULL,x}");
+  EXPECT_EQ(RoundTrip("{nul,nulls}", texts), "{nul,nulls}");
+  EXPECT_EQ(Error("{ab\"c\"}", texts),
+            "22P02: malformed array literal: \"{ab\"c\"}\" (unexpected array element)");
+  EXPECT_EQ(Error("{ab{c}", texts),
+            "22P02: malformed array literal: \"{ab{c}\" (unexpected array element)");
+  EXPECT_EQ(Error("{abc", texts),
+            "22P02: malformed array literal: \"{abc\" (unexpected end of input)");
 }
 
 TEST(NestedText, RoundTripsThroughOwnOutput) {
