@@ -117,6 +117,60 @@ struct Transfer {
   }
 };
 
+bool HasBody(const HttpRequest& r) {
+  return !r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
+}
+
+bool AppendHeader(curl_slist** list, const std::string& line) {
+  curl_slist* grown = curl_slist_append(*list, line.c_str());
+  if (grown == nullptr) return false;
+  *list = grown;
+  return true;
+}
+
+// What a request needs before the I/O thread takes it: its URL checked and its header list
+// built. Done by Send() on the caller's thread, which spares the I/O thread (the busiest one
+// under load) a URL parse and a dozen allocations per request.
+Status PrepareTransfer(Transfer& t) {
+  const HttpRequest& r = t.request;
+  Result<UrlParts> url = ParseUrl(r.url);
+  if (!url.ok()) {
+    return Status::InvalidArgument("cannot send HTTP " + r.method + ": " + url.status().message());
+  }
+  if (url->scheme != "http" && url->scheme != "https") {
+    return Status::InvalidArgument("cannot send HTTP " + r.method + " to " +
+                                   std::string(url->host) +
+                                   ": only http and https URLs are "
+                                   "supported, not '" +
+                                   std::string(url->scheme) + "'");
+  }
+  bool has_accept = false, has_content_type = false;
+  std::string line;
+  for (const auto& [name, value] : r.headers) {
+    has_accept = has_accept || IEquals(name, "accept");
+    has_content_type = has_content_type || IEquals(name, "content-type");
+    line.assign(name);
+    // "Name;" is curl's way of sending a header with an empty value.
+    if (value.empty()) {
+      line.push_back(';');
+    } else {
+      line.append(": ").append(value);
+    }
+    if (!AppendHeader(&t.header_list, line)) return Status::Internal("out of memory for headers");
+  }
+  // Remove what libcurl would add on its own.
+  if (!AppendHeader(&t.header_list, "Expect:")) {
+    return Status::Internal("out of memory for headers");
+  }
+  if (!has_accept && !AppendHeader(&t.header_list, "Accept:")) {
+    return Status::Internal("out of memory for headers");
+  }
+  if (HasBody(r) && !has_content_type && !AppendHeader(&t.header_list, "Content-Type:")) {
+    return Status::Internal("out of memory for headers");
+  }
+  return Status::OK();
+}
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t n = size * count;
@@ -342,12 +396,7 @@ class Engine {
     }
     t->easy = easy;
     t->max_body = options_.max_response_bytes;
-    Status setup = Configure(*t);
-    if (!setup.ok()) {
-      Release(t.get());
-      Finish(std::move(t), std::move(setup));
-      return;
-    }
+    Configure(*t);
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       Release(t.get());
       Finish(std::move(t), Status::Internal("curl_multi_add_handle failed"));
@@ -379,32 +428,23 @@ class Engine {
     curl_easy_cleanup(e);
   }
 
-  Status Configure(Transfer& t) {
+  // Sets the handle up for `t`, prepared by PrepareTransfer() (URL checked, header list built).
+  void Configure(Transfer& t) {
     CURL* e = t.easy;
     const HttpRequest& r = t.request;
-    Result<UrlParts> url = ParseUrl(r.url);
-    if (!url.ok()) {
-      return Status::InvalidArgument("cannot send HTTP " + r.method + ": " +
-                                     url.status().message());
-    }
-    if (url->scheme != "http" && url->scheme != "https") {
-      return Status::InvalidArgument("cannot send HTTP " + r.method + " to " +
-                                     std::string(url->host) +
-                                     ": only http and https URLs are "
-                                     "supported, not '" +
-                                     std::string(url->scheme) + "'");
-    }
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     // A pooled handle keeps its options: those that depend only on the URL (which libcurl
     // copies and parses, and the proxy it chooses) are set again only for another URL. A sink
     // sends every call to one endpoint, thousands per second.
     std::string& configured = configured_url_[e];
     if (configured != r.url) {
+      Result<UrlParts> url = ParseUrl(r.url);  // checked by PrepareTransfer()
       curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
       // An empty proxy string makes curl connect directly and ignore the environment, which
       // we have read ourselves (see the header).
-      const std::string& proxy = url->scheme == "https" ? proxies_.https : proxies_.http;
-      curl_easy_setopt(e, CURLOPT_PROXY, IsDirectHost(url->host) ? "" : proxy.c_str());
+      const bool https = url.ok() && url->scheme == "https";
+      const std::string& proxy = https ? proxies_.https : proxies_.http;
+      curl_easy_setopt(e, CURLOPT_PROXY, url.ok() && IsDirectHost(url->host) ? "" : proxy.c_str());
       configured = r.url;
     }
     auto connect_timeout = ConnectTimeout(r);
@@ -416,7 +456,6 @@ class Engine {
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
 
     const std::string& m = r.method;
-    bool has_body = !r.body.empty() || m == "POST" || m == "PUT" || m == "PATCH";
     // What an earlier request on a reused handle may have set: a HEAD's NOBODY, a custom method.
     curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
@@ -424,7 +463,7 @@ class Engine {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     } else if (m == "HEAD") {
       curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else if (has_body) {
+    } else if (HasBody(r)) {
       // POSTFIELDS with an explicit size sends the body from our buffer without a copy, with
       // Content-Length; CUSTOMREQUEST then sets the method if it is not POST.
       curl_easy_setopt(e, CURLOPT_POST, 1L);
@@ -437,42 +476,11 @@ class Engine {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
       curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m.c_str());
     }
-
-    bool has_accept = false, has_content_type = false;
-    std::string line;
-    for (const auto& [name, value] : r.headers) {
-      has_accept = has_accept || IEquals(name, "accept");
-      has_content_type = has_content_type || IEquals(name, "content-type");
-      line.assign(name);
-      // "Name;" is curl's way of sending a header with an empty value.
-      if (value.empty()) {
-        line.push_back(';');
-      } else {
-        line.append(": ").append(value);
-      }
-      if (!Append(&t.header_list, line)) return Status::Internal("out of memory for headers");
-    }
-    // Remove what libcurl would add on its own.
-    if (!Append(&t.header_list, "Expect:")) return Status::Internal("out of memory for headers");
-    if (!has_accept && !Append(&t.header_list, "Accept:")) {
-      return Status::Internal("out of memory for headers");
-    }
-    if (has_body && !has_content_type && !Append(&t.header_list, "Content-Type:")) {
-      return Status::Internal("out of memory for headers");
-    }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.header_list);
-    return Status::OK();
   }
 
   std::chrono::milliseconds ConnectTimeout(const HttpRequest& r) const {
     return r.connect_timeout.count() > 0 ? r.connect_timeout : options_.connect_timeout;
-  }
-
-  static bool Append(curl_slist** list, const std::string& line) {
-    curl_slist* grown = curl_slist_append(*list, line.c_str());
-    if (grown == nullptr) return false;
-    *list = grown;
-    return true;
   }
 
   void CompleteFinished() {
@@ -612,6 +620,13 @@ class CurlHttpClient final : public HttpClient {
     auto t = std::make_unique<Transfer>();
     t->request = std::move(request);
     t->done = std::move(done);
+    Status prepared = PrepareTransfer(*t);
+    if (!prepared.ok()) {
+      Callback callback = std::move(t->done);
+      t.reset();
+      callback(std::move(prepared));
+      return;
+    }
     if (!engine_->Enqueue(t)) {
       std::string what = t->Describe();
       Callback callback = std::move(t->done);

@@ -73,8 +73,9 @@ class HttpClient {
   virtual ~HttpClient() = default;
 
   // Queues `request`; `done` runs exactly once on the I/O thread, also when the client is
-  // destroyed first (then with Status::Aborted). A request sent while the client is being
-  // destroyed is aborted at once, on the calling thread.
+  // destroyed first (then with Status::Aborted). Two requests fail at once, on the calling
+  // thread: one sent while the client is being destroyed (Aborted), and one that cannot be sent
+  // at all (a URL that does not parse, or is not http or https: InvalidArgument).
   virtual void Send(HttpRequest request, Callback done) = 0;
 
   // Blocking convenience for control-plane calls. Returns Internal instead of deadlocking when

@@ -492,6 +492,18 @@ TEST(HttpClientTest, RejectsNonHttpUrls) {
     ASSERT_FALSE(resp.ok()) << url;
     EXPECT_EQ(resp.status().code(), StatusCode::kInvalidArgument) << resp.status().ToString();
   }
+  // Such a request never reaches the I/O thread: it fails at once, on the caller's thread.
+  bool called = false;
+  client->Send(Get("ftp://127.0.0.1/x"), [&](Result<HttpResponse> r) {
+    called = true;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  });
+  EXPECT_TRUE(called);
+  // A good request after a bad one on the same client still goes out.
+  LocalHttpServer server([](const ServerRequest&) { return ServerResponse::Text(200, "ok"); });
+  auto ok = client->SendSync(Get(server.url()));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->body, "ok");
 }
 
 TEST(HttpClientTest, DestructionAbortsOutstandingRequestsOnce) {
